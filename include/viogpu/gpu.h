@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The portable virtio-gpu 2D driver core.
+ *
+ * Lifecycle: vg_gpu_create() brings the device up (transport, features,
+ * queues, interrupts, display info, EDIDs); vg_gpu_destroy() disables the
+ * scanouts, releases every resource and resets the device.  Framebuffers
+ * (vg_fb) are host resources with guest backing; the CPU draws into
+ * vg_fb_pixels() and vg_gpu_present() moves dirty rectangles to the host.
+ *
+ * Threading: calls on one vg_gpu are serialized by the caller (as WDDM
+ * serializes DDIs at the same synchronization level); completions arrive
+ * on the platform's interrupt thread.
+ */
+#ifndef VIOGPU_GPU_H
+#define VIOGPU_GPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "viogpu/os.h"
+#include "viogpu/status.h"
+#include "viogpu/wire.h"
+
+struct vg_gpu;
+struct vg_fb;
+
+struct vg_gpu_options {
+	uint32_t cmd_timeout_ms; /* 0: 5000 */
+	int verbose;		 /* 0 quiet, 1 info, 2 debug (per command) */
+};
+
+/* What was negotiated; filled by vg_gpu_get_info. */
+struct vg_gpu_info {
+	uint64_t device_features;
+	uint64_t driver_features;
+	bool edid;
+	bool indirect_desc;
+	bool event_idx;
+	uint32_t num_scanouts;
+	uint16_t ctrlq_size;
+	uint16_t cursorq_size;
+	uint32_t max_backing_entries; /* entries per ATTACH_BACKING we allow */
+};
+
+/* One head as the device last reported it. */
+struct vg_display {
+	bool enabled;
+	struct vg_rect rect; /* preferred position and size */
+	uint32_t edid_size;  /* 0 when the device gave none */
+	uint8_t edid[1024];
+	char monitor_name[14]; /* from the EDID descriptor 0xFC, "" if none */
+};
+
+/* Counters of what happened on the wire; for stats and tests. */
+struct vg_gpu_stats {
+	uint64_t commands; /* submitted */
+	uint64_t notifies; /* doorbell writes */
+	uint64_t notifies_suppressed;
+	uint64_t interrupts; /* ISR calls that found work */
+	uint64_t timeouts;   /* requests abandoned */
+	uint64_t late_completions;
+	uint64_t bad_used_entries; /* ids/lengths the device made up */
+	uint64_t bad_responses;	   /* wrong type/length/fence */
+	uint64_t device_errors;	   /* ERR_* responses */
+	uint32_t live_resources;
+	uint64_t live_backing_bytes;
+};
+
+struct vg_status_detail {
+	vg_status status;
+	uint32_t resp_type; /* virtio-gpu response code when status is
+			       VG_E_DEVICE */
+};
+
+vg_status vg_gpu_create(struct vg_os *os, const struct vg_gpu_options *opt,
+			struct vg_gpu **out);
+void vg_gpu_destroy(struct vg_gpu *gpu); /* accepts NULL */
+
+void vg_gpu_get_info(const struct vg_gpu *gpu, struct vg_gpu_info *info);
+void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *stats);
+/* Status and response code of the last failed call on this gpu. */
+struct vg_status_detail vg_gpu_last_error(const struct vg_gpu *gpu);
+
+/* Re-reads GET_DISPLAY_INFO and every head's EDID. */
+vg_status vg_gpu_refresh_displays(struct vg_gpu *gpu);
+/* The cached state of head; VG_E_RANGE when head >= num_scanouts. */
+vg_status vg_gpu_get_display(const struct vg_gpu *gpu, uint32_t head,
+			     struct vg_display *out);
+
+/*
+ * A host resource of width x height in B8G8R8X8 (0x00RRGGBB in a uint32_t)
+ * with guest backing attached.  On failure nothing is left on the host or
+ * in memory.
+ */
+vg_status vg_fb_create(struct vg_gpu *gpu, uint32_t width, uint32_t height,
+		       struct vg_fb **out);
+/* Detaches and unreferences the resource, waits for the device, frees the
+ * backing.  If the device does not answer the backing stays owned by the
+ * device until reset (it is never freed under the device).  NULL ok. */
+void vg_fb_destroy(struct vg_fb *fb);
+uint32_t *vg_fb_pixels(const struct vg_fb *fb); /* valid until destroy */
+uint32_t vg_fb_width(const struct vg_fb *fb);
+uint32_t vg_fb_height(const struct vg_fb *fb);
+uint32_t vg_fb_stride(const struct vg_fb *fb); /* bytes per row */
+uint32_t vg_fb_resource_id(const struct vg_fb *fb);
+uint32_t vg_fb_backing_entries(const struct vg_fb *fb);
+
+/* Shows fb on head (the whole fb).  fb NULL disables the head. */
+vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
+			     struct vg_fb *fb);
+
+/*
+ * Copies the dirty rectangles of fb to the host and flushes them to every
+ * head showing fb.  All transfers and flushes are queued behind one
+ * notification; returns when the device has completed the last (fenced)
+ * flush.  n == 0 presents the whole frame.
+ */
+vg_status vg_gpu_present(struct vg_gpu *gpu, struct vg_fb *fb,
+			 const struct vg_rect *dirty, unsigned n);
+
+/* Cursor: image is 64x64 0xAARRGGBB; NULL hides the cursor. */
+vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
+			       const uint32_t *image64, uint32_t hot_x,
+			       uint32_t hot_y, uint32_t x, uint32_t y);
+vg_status vg_gpu_cursor_move(struct vg_gpu *gpu, uint32_t head, uint32_t x,
+			     uint32_t y);
+
+#endif

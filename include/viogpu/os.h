@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The OS-services boundary.
+ *
+ * The portable core (src/core) reaches its host only through this table:
+ * memory, device access, interrupts, synchronization, time and logging.
+ * A platform (QEMU over qtest, the in-process device model, a Windows
+ * miniport, ...) fills one vg_os_ops and embeds a struct vg_os at the start
+ * of its own state.  The core never calls libc allocation, threads, files
+ * or sockets; memcpy/memset/snprintf-like string helpers are allowed since
+ * every kernel has them.
+ *
+ * Unless a comment says otherwise every function may be called from any
+ * thread the core runs on, except from inside the ISR callback.
+ */
+#ifndef VIOGPU_OS_H
+#define VIOGPU_OS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "viogpu/status.h"
+
+#define VG_PAGE_SIZE 4096u
+
+struct vg_os;
+
+/* One physically contiguous run of a DMA buffer, as the device sees it. */
+struct vg_dma_seg {
+	uint64_t addr; /* device (guest-physical) address */
+	uint64_t len;  /* bytes, a multiple of VG_PAGE_SIZE */
+};
+
+/*
+ * A DMA buffer.  Filled by dma_alloc; valid until dma_free.
+ * The CPU view is contiguous even when the device view is not (as a kernel
+ * maps an MDL).  segs are in CPU order; adjacent runs may or may not be
+ * merged by the platform; the core merges again before handing lists to
+ * the device.
+ */
+struct vg_dma {
+	void *cpu;		 /* set by platform: contiguous CPU mapping */
+	size_t size;		 /* set by platform: bytes, page multiple */
+	uint32_t nsegs;		 /* set by platform */
+	struct vg_dma_seg *segs; /* set by platform; owned by the platform */
+	void *os_private;	 /* set by platform; the core never looks */
+};
+
+enum vg_log_level { VG_LOG_ERROR, VG_LOG_WARN, VG_LOG_INFO, VG_LOG_DEBUG };
+
+/* Interrupt service routine: called by the platform when the device's
+ * interrupt fires, on a platform thread ("interrupt context").  It must not
+ * wait; it may use locks, BAR access and event_signal. */
+typedef void (*vg_isr_fn)(void *ctx);
+
+struct vg_lock;	 /* opaque, platform-defined */
+struct vg_event; /* opaque, platform-defined */
+
+struct vg_os_ops {
+	/* Zeroed driver-private memory.  NULL on failure (tests inject it). */
+	void *(*alloc)(struct vg_os *os, size_t size);
+	void (*free)(struct vg_os *os, void *ptr); /* accepts NULL */
+
+	/*
+	 * DMA memory of at least size bytes, zeroed, made of physically
+	 * contiguous blocks of at least min_block bytes each (a power of two,
+	 * >= VG_PAGE_SIZE; the last block may be shorter).  min_block >= size
+	 * (any value) asks for one contiguous run.
+	 * Returns VG_E_NOMEM when it cannot; the caller may retry smaller.
+	 */
+	vg_status (*dma_alloc)(struct vg_os *os, size_t size, size_t min_block,
+			       struct vg_dma *out);
+	/* Returns the memory; the caller guarantees the device no longer
+	 * owns it.  Accepts a zeroed struct (does nothing). */
+	void (*dma_free)(struct vg_os *os, struct vg_dma *dma);
+
+	/* PCI configuration space of the device; width is 1, 2 or 4. */
+	uint32_t (*cfg_read)(struct vg_os *os, uint32_t off, unsigned width);
+	void (*cfg_write)(struct vg_os *os, uint32_t off, unsigned width,
+			  uint32_t val);
+	/* Memory BAR access; width is 1, 2, 4 or 8.  The platform, acting as
+	 * firmware, has placed and enabled the BARs. */
+	uint64_t (*bar_read)(struct vg_os *os, unsigned bar, uint64_t off,
+			     unsigned width);
+	void (*bar_write)(struct vg_os *os, unsigned bar, uint64_t off,
+			  unsigned width, uint64_t val);
+
+	/* Route the device's (INTx) interrupt to isr.  One routine at a time.
+	 * After irq_disconnect returns, isr is not running and won't run. */
+	vg_status (*irq_connect)(struct vg_os *os, vg_isr_fn isr, void *ctx);
+	void (*irq_disconnect)(struct vg_os *os);
+
+	/* A non-recursive lock usable in the ISR. */
+	vg_status (*lock_create)(struct vg_os *os, struct vg_lock **out);
+	void (*lock_destroy)(struct vg_os *os,
+			     struct vg_lock *lock); /* NULL ok */
+	void (*lock)(struct vg_os *os, struct vg_lock *lock);
+	void (*unlock)(struct vg_os *os, struct vg_lock *lock);
+
+	/* An auto-reset event: signal wakes one wait (or the next one). */
+	vg_status (*event_create)(struct vg_os *os, struct vg_event **out);
+	void (*event_destroy)(struct vg_os *os,
+			      struct vg_event *ev); /* NULL ok */
+	void (*event_signal)(struct vg_os *os, struct vg_event *ev);
+	/* VG_OK when signalled, VG_E_TIMEOUT after timeout_ns, VG_E_NODEV
+	 * when the platform lost the device (QEMU died). */
+	vg_status (*event_wait)(struct vg_os *os, struct vg_event *ev,
+				uint64_t timeout_ns);
+
+	/* Monotonic nanoseconds. */
+	uint64_t (*now_ns)(struct vg_os *os);
+	/* One log line, printf-style, without trailing newline. */
+	void (*vlog)(struct vg_os *os, enum vg_log_level level, const char *fmt,
+		     va_list ap);
+};
+
+/* Embedded at offset 0 of every platform's state. */
+struct vg_os {
+	const struct vg_os_ops *ops; /* set by platform */
+};
+
+#endif

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/* Heads: display info, EDIDs and scanout assignment. */
+#include <string.h>
+
+#include "gpu_internal.h"
+
+void vg_edid_monitor_name(const uint8_t *edid, uint32_t size, char out[14])
+{
+	out[0] = '\0';
+	if (size < 128)
+		return;
+	for (uint32_t d = 54; d + 18 <= 126; d += 18) {
+		const uint8_t *p = edid + d;
+		if (p[0] || p[1] || p[2] || p[3] != 0xfc)
+			continue;
+		uint32_t n = 0;
+		for (; n < 13 && p[5 + n] != 0x0a && p[5 + n] != 0; n++)
+			out[n] = (p[5 + n] >= 0x20 && p[5 + n] < 0x7f)
+					 ? (char)p[5 + n]
+					 : '?';
+		while (n > 0 && out[n - 1] == ' ')
+			n--;
+		out[n] = '\0';
+		return;
+	}
+}
+
+static vg_status read_edid(struct vg_gpu *gpu, uint32_t head)
+{
+	struct vg_cmd_get_edid cmd = {
+		.hdr.type = VG_CMD_GET_EDID,
+		.scanout = head,
+	};
+	struct vg_resp_edid *resp;
+	struct vg_display *d = &gpu->displays[head];
+	vg_status st;
+
+	/* The response is too big for a kernel stack; borrow OS memory. */
+	resp = gpu->os->ops->alloc(gpu->os, sizeof(*resp));
+	if (!resp)
+		return VG_E_NOMEM;
+	st = vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_EDID, resp,
+			 sizeof(*resp));
+	if (st == VG_OK) {
+		if (resp->size > sizeof(resp->edid)) {
+			vg_gpu_log(gpu, VG_LOG_WARN,
+				   "head %u: EDID size %u > 1024 ignored", head,
+				   resp->size);
+			st = vg_gpu_fail(gpu, VG_E_PROTOCOL, 0);
+		} else {
+			d->edid_size = resp->size;
+			memcpy(d->edid, resp->edid, resp->size);
+			vg_edid_monitor_name(d->edid, d->edid_size,
+					     d->monitor_name);
+		}
+	}
+	gpu->os->ops->free(gpu->os, resp);
+	return st;
+}
+
+vg_status vg_display_read_all(struct vg_gpu *gpu)
+{
+	struct vg_ctrl_hdr cmd = {.type = VG_CMD_GET_DISPLAY_INFO};
+	struct vg_resp_display_info info;
+	vg_status st;
+
+	memset(&info, 0, sizeof(info));
+	st = vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_DISPLAY_INFO, &info,
+			 sizeof(info));
+	if (st != VG_OK)
+		return st;
+	for (uint32_t h = 0; h < gpu->num_scanouts; h++) {
+		struct vg_display *d = &gpu->displays[h];
+		memset(d, 0, sizeof(*d));
+		d->enabled = info.pmodes[h].enabled != 0;
+		d->rect = info.pmodes[h].r;
+		if (!(gpu->tp.driver_features & (1ull << VG_F_EDID)))
+			continue;
+		st = read_edid(gpu, h);
+		if (st != VG_OK)
+			return st;
+	}
+	return VG_OK;
+}
+
+vg_status vg_gpu_refresh_displays(struct vg_gpu *gpu)
+{
+	__atomic_store_n(&gpu->config_changed, 0, __ATOMIC_RELEASE);
+	vg_status st = vg_display_read_all(gpu);
+	/* Acknowledge the display event only after reading the new state. */
+	vg_tp_dev_write32(&gpu->tp,
+			  offsetof(struct vg_gpu_config, events_clear),
+			  VG_EVENT_DISPLAY);
+	return st;
+}
+
+vg_status vg_gpu_get_display(const struct vg_gpu *gpu, uint32_t head,
+			     struct vg_display *out)
+{
+	if (head >= gpu->num_scanouts)
+		return VG_E_RANGE;
+	*out = gpu->displays[head];
+	return VG_OK;
+}
+
+vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
+			     struct vg_fb *fb)
+{
+	struct vg_cmd_set_scanout cmd = {
+		.hdr.type = VG_CMD_SET_SCANOUT,
+		.scanout_id = head,
+	};
+	vg_status st;
+
+	if (head >= gpu->num_scanouts)
+		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+	if (fb) {
+		cmd.resource_id = fb->id;
+		cmd.r = (struct vg_rect){0, 0, fb->width, fb->height};
+	}
+	st = vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_NODATA, NULL, 0);
+	if (st == VG_E_DEVICE && !fb && head == 0 &&
+	    gpu->last_error.resp_type == VG_RESP_ERR_INVALID_SCANOUT_ID) {
+		/* QEMU refuses to disable scanout 0 although the spec allows
+		 * it; the head keeps showing the resource until unref. */
+		vg_gpu_log(gpu, VG_LOG_DEBUG,
+			   "device would not disable head 0 (QEMU quirk)");
+		st = VG_OK;
+	}
+	if (st == VG_OK)
+		gpu->scanout_fb[head] = fb;
+	return st;
+}

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+/* Framebuffers: a host resource plus guest backing, created and destroyed
+ * so that every failure unwinds and nothing the device holds is freed. */
+#include <string.h>
+
+#include "gpu_internal.h"
+
+#define ENTRY_MAX_LEN 0x80000000ull /* entry length is 32 bits on the wire */
+
+/* Largest first: fewer entries make ATTACH_BACKING cheaper; smaller
+ * blocks are the fallback when guest memory is fragmented. */
+static const size_t backing_blocks[] = {
+	2u << 20, 1u << 20, 256u << 10, 64u << 10, 16u << 10, VG_PAGE_SIZE,
+};
+
+uint32_t vg_backing_entries(const struct vg_dma *dma, uint64_t bytes,
+			    struct vg_mem_entry *entries, uint32_t max)
+{
+	uint32_t n = 0;
+	uint64_t left = bytes, cur_addr = 0, cur_len = 0;
+
+	for (uint32_t i = 0; i < dma->nsegs && left; i++) {
+		uint64_t addr = dma->segs[i].addr;
+		uint64_t len =
+			dma->segs[i].len < left ? dma->segs[i].len : left;
+		left -= len;
+		if (n && cur_addr + cur_len == addr &&
+		    cur_len + len <= ENTRY_MAX_LEN) {
+			cur_len += len; /* physically adjacent: merge */
+		} else {
+			if (n == max || len > ENTRY_MAX_LEN)
+				return 0;
+			n++;
+			cur_addr = addr;
+			cur_len = len;
+		}
+		if (entries)
+			entries[n - 1] = (struct vg_mem_entry){
+				cur_addr, (uint32_t)cur_len, 0};
+	}
+	return left ? 0 : n;
+}
+
+static vg_status alloc_backing(struct vg_gpu *gpu, uint64_t bytes,
+			       struct vg_dma *dma, uint32_t *nentries)
+{
+	const struct vg_os_ops *ops = gpu->os->ops;
+	size_t nblocks = sizeof(backing_blocks) / sizeof(backing_blocks[0]);
+
+	for (size_t i = 0; i < nblocks; i++) {
+		size_t blk = backing_blocks[i];
+		if (ops->dma_alloc(gpu->os, bytes, blk, dma) != VG_OK)
+			continue;
+		*nentries = vg_backing_entries(dma, bytes, NULL,
+					       VG_MAX_BACKING_ENTRIES);
+		if (*nentries) {
+			vg_gpu_log(gpu, VG_LOG_DEBUG,
+				   "backing %llu bytes: %u blocks of >= %zu, "
+				   "%u entries",
+				   (unsigned long long)bytes, dma->nsegs, blk,
+				   *nentries);
+			return VG_OK;
+		}
+		ops->dma_free(gpu->os, dma);
+		memset(dma, 0, sizeof(*dma));
+	}
+	return VG_E_NOMEM;
+}
+
+static vg_status attach_backing(struct vg_gpu *gpu, struct vg_fb *fb)
+{
+	uint32_t bytes = fb->nentries * (uint32_t)sizeof(struct vg_mem_entry);
+	struct vg_req *req;
+	struct vg_mem_entry *ents;
+	uint32_t type = 0;
+	vg_status st;
+
+	req = vg_cmd_alloc(&gpu->ctrl, VG_CMD_RESOURCE_ATTACH_BACKING,
+			   sizeof(struct vg_cmd_resource_attach_backing),
+			   sizeof(struct vg_ctrl_hdr));
+	if (!req)
+		return VG_E_BUSY;
+	struct vg_cmd_resource_attach_backing *cmd = (void *)req->cmd;
+	cmd->resource_id = fb->id;
+	cmd->nr_entries = fb->nentries;
+	ents = vg_cmd_extra(req, bytes);
+	if (!ents) {
+		vg_cmd_discard(req);
+		return VG_E_NOMEM;
+	}
+	vg_backing_entries(&fb->backing, (uint64_t)fb->stride * fb->height,
+			   ents, fb->nentries);
+	st = vg_cmd_queue(req, true);
+	if (st != VG_OK)
+		return st;
+	vg_cmdq_kick(&gpu->ctrl);
+	st = vg_cmd_wait(req, gpu->timeout_ns, VG_RESP_OK_NODATA,
+			 sizeof(struct vg_ctrl_hdr), NULL, 0, &type);
+	return vg_gpu_fail(gpu, st, type);
+}
+
+vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id)
+{
+	struct vg_cmd_resource_unref cmd = {
+		.hdr.type = VG_CMD_RESOURCE_UNREF,
+		.resource_id = id,
+	};
+	return vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_NODATA, NULL, 0);
+}
+
+static vg_status fb_create_format(struct vg_gpu *gpu, uint32_t width,
+				  uint32_t height, uint32_t format,
+				  struct vg_fb **out)
+{
+	const struct vg_os_ops *ops = gpu->os->ops;
+	struct vg_fb *fb;
+	vg_status st;
+
+	*out = NULL;
+	if (width == 0 || height == 0 || width > 16384 || height > 16384)
+		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+	fb = ops->alloc(gpu->os, sizeof(*fb));
+	if (!fb)
+		return vg_gpu_fail(gpu, VG_E_NOMEM, 0);
+	fb->gpu = gpu;
+	fb->width = width;
+	fb->height = height;
+	fb->stride = width * 4;
+	fb->id = vg_id_alloc(gpu);
+	if (!fb->id) {
+		st = vg_gpu_fail(gpu, VG_E_BUSY, 0);
+		goto err_free_fb;
+	}
+	st = alloc_backing(gpu, (uint64_t)fb->stride * height, &fb->backing,
+			   &fb->nentries);
+	if (st != VG_OK) {
+		vg_gpu_fail(gpu, st, 0);
+		goto err_free_id;
+	}
+
+	struct vg_cmd_resource_create_2d create = {
+		.hdr.type = VG_CMD_RESOURCE_CREATE_2D,
+		.resource_id = fb->id,
+		.format = format,
+		.width = width,
+		.height = height,
+	};
+	st = vg_gpu_exec(gpu, &create, sizeof(create), VG_RESP_OK_NODATA, NULL,
+			 0);
+	if (st == VG_E_TIMEOUT || st == VG_E_NODEV) {
+		/* The device may still create it: the id is not ours. */
+		gpu->live_resources++;
+		vg_quarantine_add(gpu, fb->id, NULL);
+		goto err_free_backing;
+	}
+	if (st != VG_OK)
+		goto err_free_id_backing;
+	gpu->live_resources++;
+
+	st = attach_backing(gpu, fb);
+	if (st != VG_OK)
+		goto err_unref;
+	fb->attached = true;
+	gpu->live_backing_bytes += fb->backing.size;
+	fb->next = gpu->fbs;
+	gpu->fbs = fb;
+	*out = fb;
+	return VG_OK;
+
+err_unref:
+	if (vg_gpu_unref_resource(gpu, fb->id) != VG_OK) {
+		/* Attach may have landed; keep both until reset. */
+		gpu->live_backing_bytes += fb->backing.size;
+		vg_quarantine_add(gpu, fb->id, &fb->backing);
+		goto err_free_fb;
+	}
+	gpu->live_resources--;
+err_free_id_backing:
+	vg_id_free(gpu, fb->id);
+err_free_backing:
+	ops->dma_free(gpu->os, &fb->backing);
+	goto err_free_fb;
+err_free_id:
+	vg_id_free(gpu, fb->id);
+err_free_fb:
+	ops->free(gpu->os, fb);
+	/* Report the first failure, not the unwinding's. */
+	gpu->last_error.status = st;
+	return st;
+}
+
+vg_status vg_fb_create(struct vg_gpu *gpu, uint32_t width, uint32_t height,
+		       struct vg_fb **out)
+{
+	return fb_create_format(gpu, width, height, VG_FORMAT_B8G8R8X8_UNORM,
+				out);
+}
+
+vg_status vg_fb_create_cursor(struct vg_gpu *gpu, struct vg_fb **out)
+{
+	return fb_create_format(gpu, VG_CURSOR_SIZE, VG_CURSOR_SIZE,
+				VG_FORMAT_B8G8R8A8_UNORM, out);
+}
+
+void vg_fb_destroy(struct vg_fb *fb)
+{
+	if (!fb)
+		return;
+	struct vg_gpu *gpu = fb->gpu;
+	const struct vg_os_ops *ops = gpu->os->ops;
+
+	for (uint32_t h = 0; h < gpu->num_scanouts; h++)
+		if (gpu->scanout_fb[h] == fb)
+			(void)vg_gpu_set_scanout(gpu, h, NULL);
+	if (gpu->cursor_fb == fb)
+		gpu->cursor_fb = NULL;
+	for (struct vg_fb **pp = &gpu->fbs; *pp; pp = &(*pp)->next)
+		if (*pp == fb) {
+			*pp = fb->next;
+			break;
+		}
+
+	struct vg_cmd_resource_detach_backing detach = {
+		.hdr.type = VG_CMD_RESOURCE_DETACH_BACKING,
+		.resource_id = fb->id,
+	};
+	bool detached = vg_gpu_exec(gpu, &detach, sizeof(detach),
+				    VG_RESP_OK_NODATA, NULL, 0) == VG_OK;
+	bool unrefed = vg_gpu_unref_resource(gpu, fb->id) == VG_OK;
+
+	/* UNREF drops the backing too, so either answer frees memory. */
+	if (detached || unrefed) {
+		gpu->live_backing_bytes -= fb->backing.size;
+		ops->dma_free(gpu->os, &fb->backing);
+	}
+	if (unrefed) {
+		gpu->live_resources--;
+		vg_id_free(gpu, fb->id);
+	} else {
+		vg_gpu_log(gpu, VG_LOG_WARN,
+			   "resource %u: device did not confirm unref; "
+			   "held until reset",
+			   fb->id);
+		vg_quarantine_add(gpu, fb->id,
+				  fb->backing.cpu ? &fb->backing : NULL);
+	}
+	ops->free(gpu->os, fb);
+}
+
+uint32_t *vg_fb_pixels(const struct vg_fb *fb)
+{
+	return fb->backing.cpu;
+}
+
+uint32_t vg_fb_width(const struct vg_fb *fb)
+{
+	return fb->width;
+}
+
+uint32_t vg_fb_height(const struct vg_fb *fb)
+{
+	return fb->height;
+}
+
+uint32_t vg_fb_stride(const struct vg_fb *fb)
+{
+	return fb->stride;
+}
+
+uint32_t vg_fb_resource_id(const struct vg_fb *fb)
+{
+	return fb->id;
+}
+
+uint32_t vg_fb_backing_entries(const struct vg_fb *fb)
+{
+	return fb->nentries;
+}

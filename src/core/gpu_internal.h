@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* State shared by the files of the GPU layer; not public. */
+#ifndef VG_GPU_INTERNAL_H
+#define VG_GPU_INTERNAL_H
+
+#include "command.h"
+#include "transport.h"
+#include "viogpu/gpu.h"
+
+#define VG_CTRLQ 0
+#define VG_CURSORQ 1
+#define VG_CTRL_REQS 64
+#define VG_CURSOR_REQS 16
+#define VG_MAX_RESOURCES 4096u
+/* QEMU refuses ATTACH_BACKING beyond 16384 entries (hw/display/virtio-gpu.c).
+ */
+#define VG_MAX_BACKING_ENTRIES 16384u
+#define VG_CURSOR_SIZE 64u
+
+struct vg_fb {
+	struct vg_gpu *gpu;
+	struct vg_fb *next; /* gpu->fbs */
+	uint32_t id;
+	uint32_t width, height, stride;
+	struct vg_dma backing;
+	uint32_t nentries;
+	bool attached;
+};
+
+/* A host resource or a backing the device may still use after a failed
+ * command: kept until the device is reset, never reused before. */
+struct vg_quarantine {
+	struct vg_quarantine *next;
+	uint32_t id; /* 0 if only memory */
+	struct vg_dma dma;
+};
+
+struct vg_gpu {
+	struct vg_os *os;
+	struct vg_gpu_options opt;
+	uint64_t timeout_ns;
+	struct vg_transport tp;
+	struct vg_cmdq ctrl;
+	struct vg_cmdq cursor;
+	bool irq_connected;
+	bool driver_ok;
+
+	uint32_t num_scanouts;
+	struct vg_display displays[VG_MAX_SCANOUTS];
+	struct vg_fb *scanout_fb[VG_MAX_SCANOUTS];
+	volatile uint32_t config_changed; /* set by the ISR */
+
+	uint8_t *id_used; /* VG_MAX_RESOURCES flags, [0] unused */
+	struct vg_fb *fbs;
+	struct vg_fb *cursor_fb;
+	struct vg_quarantine *quarantine;
+	uint32_t live_resources;
+	uint64_t live_backing_bytes;
+	uint64_t interrupts;
+
+	struct vg_status_detail last_error;
+};
+
+void vg_gpu_log(struct vg_gpu *gpu, enum vg_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Records st (and the response type) as the last error; returns st. */
+vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st, uint32_t resp_type);
+
+/* Sends one control command and waits for it; resp may be NULL. */
+vg_status vg_gpu_exec(struct vg_gpu *gpu, const void *cmd, uint32_t cmd_len,
+		      uint32_t expected_resp, void *resp, uint32_t resp_len);
+vg_status vg_fb_create_cursor(struct vg_gpu *gpu, struct vg_fb **out);
+vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id);
+
+uint32_t vg_id_alloc(struct vg_gpu *gpu);
+void vg_id_free(struct vg_gpu *gpu, uint32_t id);
+/* Keeps id and/or dma until the next device reset. */
+void vg_quarantine_add(struct vg_gpu *gpu, uint32_t id, struct vg_dma *dma);
+void vg_quarantine_release(struct vg_gpu *gpu);
+
+vg_status vg_display_read_all(struct vg_gpu *gpu);
+void vg_edid_monitor_name(const uint8_t *edid, uint32_t size, char out[14]);
+
+/* Merges adjacent segments into mem entries; returns the entry count, or
+ * 0 if more than max would be needed.  entries may be NULL (count only). */
+uint32_t vg_backing_entries(const struct vg_dma *dma, uint64_t bytes,
+			    struct vg_mem_entry *entries, uint32_t max);
+
+#endif

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/* Present (dirty rectangles -> TRANSFER_TO_HOST_2D + RESOURCE_FLUSH) and
+ * the cursor. */
+#include <string.h>
+
+#include "gpu_internal.h"
+
+/* Clips r to the fb; false if nothing is left. */
+static bool clip_rect(const struct vg_fb *fb, const struct vg_rect *in,
+		      struct vg_rect *out)
+{
+	if (in->x >= fb->width || in->y >= fb->height || !in->width ||
+	    !in->height)
+		return false;
+	*out = *in;
+	if (out->width > fb->width - out->x)
+		out->width = fb->width - out->x;
+	if (out->height > fb->height - out->y)
+		out->height = fb->height - out->y;
+	return true;
+}
+
+static void bbox_add(struct vg_rect *bb, bool *have, const struct vg_rect *r)
+{
+	if (!*have) {
+		*bb = *r;
+		*have = true;
+		return;
+	}
+	uint32_t x1 = bb->x + bb->width, y1 = bb->y + bb->height;
+	uint32_t rx1 = r->x + r->width, ry1 = r->y + r->height;
+	bb->x = r->x < bb->x ? r->x : bb->x;
+	bb->y = r->y < bb->y ? r->y : bb->y;
+	bb->width = (rx1 > x1 ? rx1 : x1) - bb->x;
+	bb->height = (ry1 > y1 ? ry1 : y1) - bb->y;
+}
+
+/* A batch of queued requests waited for together after one doorbell. */
+struct batch {
+	struct vg_req *reqs[VG_CTRL_REQS];
+	unsigned n;
+	vg_status first_error;
+	uint32_t first_resp;
+};
+
+static void batch_finish(struct vg_gpu *gpu, struct batch *b)
+{
+	if (!b->n)
+		return;
+	vg_cmdq_kick(&gpu->ctrl);
+	for (unsigned i = 0; i < b->n; i++) {
+		uint32_t type = 0;
+		vg_status st = vg_cmd_wait(
+			b->reqs[i], gpu->timeout_ns, VG_RESP_OK_NODATA,
+			sizeof(struct vg_ctrl_hdr), NULL, 0, &type);
+		if (st != VG_OK && b->first_error == VG_OK) {
+			b->first_error = st;
+			b->first_resp = type;
+		}
+	}
+	b->n = 0;
+}
+
+static vg_status batch_add(struct vg_gpu *gpu, struct batch *b, const void *cmd,
+			   uint32_t len)
+{
+	const struct vg_ctrl_hdr *h = cmd;
+	struct vg_req *req;
+
+	/* Leave a few requests for other callers (the ISR never allocates,
+	 * but a cursor update may come in between). */
+	if (b->n == VG_CTRL_REQS / 2)
+		batch_finish(gpu, b);
+	req = vg_cmd_alloc(&gpu->ctrl, h->type, len,
+			   sizeof(struct vg_ctrl_hdr));
+	if (!req) {
+		batch_finish(gpu, b);
+		req = vg_cmd_alloc(&gpu->ctrl, h->type, len,
+				   sizeof(struct vg_ctrl_hdr));
+		if (!req)
+			return VG_E_BUSY;
+	}
+	memcpy(req->cmd + sizeof(*h), (const uint8_t *)cmd + sizeof(*h),
+	       len - sizeof(*h));
+	vg_status st = vg_cmd_queue(req, true);
+	if (st == VG_E_BUSY) {
+		/* Ring full: drain what we queued and retry once. */
+		batch_finish(gpu, b);
+		req = vg_cmd_alloc(&gpu->ctrl, h->type, len,
+				   sizeof(struct vg_ctrl_hdr));
+		if (!req)
+			return VG_E_BUSY;
+		memcpy(req->cmd + sizeof(*h), (const uint8_t *)cmd + sizeof(*h),
+		       len - sizeof(*h));
+		st = vg_cmd_queue(req, true);
+	}
+	if (st == VG_OK)
+		b->reqs[b->n++] = req;
+	return st;
+}
+
+static vg_status vg_gpu_transfer(struct vg_gpu *gpu, struct vg_fb *fb,
+				 const struct vg_rect *r, struct batch *b)
+{
+	struct vg_cmd_transfer_to_host_2d t = {
+		.hdr.type = VG_CMD_TRANSFER_TO_HOST_2D,
+		.r = *r,
+		.offset = (uint64_t)r->y * fb->stride + (uint64_t)r->x * 4,
+		.resource_id = fb->id,
+	};
+	return batch_add(gpu, b, &t, sizeof(t));
+}
+
+vg_status vg_gpu_present(struct vg_gpu *gpu, struct vg_fb *fb,
+			 const struct vg_rect *dirty, unsigned n)
+{
+	struct vg_rect full = {0, 0, fb->width, fb->height}, r, bb = {0};
+	struct batch b = {.n = 0, .first_error = VG_OK};
+	bool have = false;
+	vg_status st = VG_OK;
+
+	if (n == 0) {
+		dirty = &full;
+		n = 1;
+	}
+	for (unsigned i = 0; i < n && st == VG_OK; i++) {
+		if (!clip_rect(fb, &dirty[i], &r))
+			continue;
+		st = vg_gpu_transfer(gpu, fb, &r, &b);
+		bbox_add(&bb, &have, &r);
+	}
+	if (st == VG_OK && have) {
+		/* One flush of the bounding box: the host repaints each head
+		 * showing fb once instead of once per rectangle. */
+		struct vg_cmd_resource_flush f = {
+			.hdr.type = VG_CMD_RESOURCE_FLUSH,
+			.r = bb,
+			.resource_id = fb->id,
+		};
+		st = batch_add(gpu, &b, &f, sizeof(f));
+	}
+	batch_finish(gpu, &b);
+	if (st == VG_OK && b.first_error != VG_OK)
+		return vg_gpu_fail(gpu, b.first_error, b.first_resp);
+	return vg_gpu_fail(gpu, st, 0);
+}
+
+static vg_status cursor_cmd(struct vg_gpu *gpu, uint32_t type, uint32_t head,
+			    uint32_t res, uint32_t hot_x, uint32_t hot_y,
+			    uint32_t x, uint32_t y)
+{
+	struct vg_req *req = vg_cmd_alloc(
+		&gpu->cursor, type, sizeof(struct vg_cmd_update_cursor), 0);
+	if (!req)
+		return vg_gpu_fail(gpu, VG_E_BUSY, 0);
+	struct vg_cmd_update_cursor *c = (void *)req->cmd;
+	c->pos = (struct vg_cursor_pos){head, x, y, 0};
+	c->resource_id = res;
+	c->hot_x = hot_x;
+	c->hot_y = hot_y;
+	vg_status st = vg_cmd_queue(req, false);
+	if (st != VG_OK)
+		return vg_gpu_fail(gpu, st, 0);
+	vg_cmdq_kick(&gpu->cursor);
+	/* The cursor queue has no responses: completion is the answer. */
+	st = vg_cmd_wait(req, gpu->timeout_ns, 0, 0, NULL, 0, NULL);
+	return vg_gpu_fail(gpu, st, 0);
+}
+
+vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
+			       const uint32_t *image64, uint32_t hot_x,
+			       uint32_t hot_y, uint32_t x, uint32_t y)
+{
+	vg_status st;
+
+	if (head >= gpu->num_scanouts)
+		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+	if (!image64)
+		return cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, head, 0, 0, 0, x,
+				  y);
+	if (hot_x >= VG_CURSOR_SIZE || hot_y >= VG_CURSOR_SIZE)
+		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+	if (!gpu->cursor_fb) {
+		st = vg_fb_create_cursor(gpu, &gpu->cursor_fb);
+		if (st != VG_OK)
+			return st;
+	}
+	struct vg_fb *fb = gpu->cursor_fb;
+	for (uint32_t row = 0; row < VG_CURSOR_SIZE; row++)
+		memcpy((uint8_t *)fb->backing.cpu + row * fb->stride,
+		       image64 + row * VG_CURSOR_SIZE, VG_CURSOR_SIZE * 4);
+	struct batch b = {.n = 0, .first_error = VG_OK};
+	struct vg_rect all = {0, 0, VG_CURSOR_SIZE, VG_CURSOR_SIZE};
+	st = vg_gpu_transfer(gpu, fb, &all, &b);
+	batch_finish(gpu, &b);
+	if (st == VG_OK)
+		st = b.first_error;
+	if (st != VG_OK)
+		return vg_gpu_fail(gpu, st, b.first_resp);
+	return cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, head, fb->id, hot_x, hot_y,
+			  x, y);
+}
+
+vg_status vg_gpu_cursor_move(struct vg_gpu *gpu, uint32_t head, uint32_t x,
+			     uint32_t y)
+{
+	if (head >= gpu->num_scanouts)
+		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+	return cursor_cmd(gpu, VG_CMD_MOVE_CURSOR, head, 0, 0, 0, x, y);
+}
