@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The "qemu" platform: QEMU's real virtio-gpu-pci device, started by us.
+ *
+ * qemu-system-x86_64 runs q35 with -accel tcg -S (the guest CPUs never run;
+ * we are the guest OS).  Guest RAM is a file in /dev/shm that we map, so
+ * rings, commands and framebuffers are plain memory for both sides.  PCI
+ * config space and BAR MMIO go over the qtest socket; the device's INTx
+ * line is intercepted over qtest and delivered to the core's ISR.
+ * Screendumps go over QMP.
+ *
+ * Clean-up is complete on every exit path: vg_qemu_destroy, a normal
+ * exit(), SIGINT/SIGTERM/SIGHUP, and our own death (QEMU gets SIGKILL via
+ * PR_SET_PDEATHSIG).  The RAM file is unlinked as soon as both sides have
+ * it open, so nothing is left in /dev/shm even after SIGKILL.
+ */
+#ifndef VIOGPU_QEMU_H
+#define VIOGPU_QEMU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "viogpu/os.h"
+#include "viogpu/status.h"
+
+struct vg_qemu;
+
+struct vg_qemu_config {
+	/* Binary; NULL: $VIOGPU_QEMU, else "qemu-system-x86_64" on PATH. */
+	const char *qemu_binary;
+	/* Guest RAM in MiB; 0: 1024.  At most 2048 (all RAM below 4 GiB). */
+	unsigned ram_mib;
+	/* Extra ",key=value" text appended to "-device virtio-gpu-pci,id=gpu0"
+	 * (e.g. "xres=1920,yres=1080,max_outputs=2"); NULL for none. */
+	const char *device_props;
+	/* Extra arguments (split on blanks) appended to QEMU's command line;
+	 * NULL: $VIOGPU_QEMU_EXTRA_ARGS if set. */
+	const char *extra_args;
+	/* Log threshold for messages the platform prints to stderr. */
+	int verbose; /* 0: errors and warnings, 1: info, 2: debug */
+};
+
+/*
+ * Starts QEMU and acts as firmware: sizes and places the BARs, enables
+ * memory decoding and bus mastering.  On failure nothing is left running
+ * and *out is NULL; a missing binary gives VG_E_NODEV with a message on
+ * stderr naming the binary.  QEMU dies with this process (whatever thread
+ * created it), and SIGINT/SIGTERM/SIGHUP handlers are installed once to
+ * kill it and remove its files (unless the signal was ignored).
+ */
+vg_status vg_qemu_create(const struct vg_qemu_config *cfg,
+			 struct vg_qemu **out);
+/* Stops QEMU and frees everything.  Accepts NULL. */
+void vg_qemu_destroy(struct vg_qemu *q);
+
+/* The OS-services table for the core; valid until vg_qemu_destroy. */
+struct vg_os *vg_qemu_os(struct vg_qemu *q);
+
+/*
+ * What the device scans out on head, as tightly packed 0x00RRGGBB pixels.
+ * *pixels is malloc'ed; the caller frees it.  Goes through QMP screendump
+ * (PPM written to a private temp file, parsed, removed).
+ */
+vg_status vg_qemu_screendump(struct vg_qemu *q, unsigned head,
+			     uint32_t **pixels, uint32_t *width,
+			     uint32_t *height);
+
+/* Interrupts the platform delivered to the ISR so far (for tests/stats). */
+uint64_t vg_qemu_irq_count(struct vg_qemu *q);
+
+/* Bytes of guest RAM currently handed out by dma_alloc (leak tests). */
+uint64_t vg_qemu_dma_bytes_in_use(struct vg_qemu *q);
+
+/* Live objects the core holds: alloc() blocks, locks and events (leak
+ * tests). */
+uint64_t vg_qemu_alloc_count(struct vg_qemu *q);
+
+#endif

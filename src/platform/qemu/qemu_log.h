@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Logging for the qemu platform: one line to stderr, "viogpu: " prefix. */
+#ifndef VIOGPU_QEMU_LOG_H
+#define VIOGPU_QEMU_LOG_H
+
+#include <stdarg.h>
+
+#include "viogpu/os.h"
+
+/* Prints when level is within the threshold implied by verbose
+ * (0: errors and warnings, 1: + info, 2: + debug). */
+void vgq_vlog(int verbose, enum vg_log_level level, const char *fmt,
+	      va_list ap);
+void vgq_log(int verbose, enum vg_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The qemu platform's vg_os: the OS-services table over QEMU's real
+ * virtio-gpu-pci (qtest for config space, BARs and INTx; the shared RAM
+ * file for DMA; QMP for screendumps), and vg_qemu_create/destroy which
+ * bring the pieces up and down in order.
+ */
+#include "viogpu/qemu.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guest_mem.h"
+#include "irq.h"
+#include "pci_fw.h"
+#include "ppm.h"
+#include "qemu_internal.h"
+#include "qemu_log.h"
+#include "qemu_process.h"
+#include "qmp.h"
+#include "qtest.h"
+
+#define DEFAULT_RAM_MIB 1024u
+#define MIN_RAM_MIB 16u
+#define MAX_RAM_MIB 2048u /* all RAM below q35's 2 GiB PCI hole start */
+#define RESERVED_LOW_BYTES (1u << 20)
+#define GPU_PCI_DEV 1 /* bus 0, device 1, function 0 on q35 */
+#define PCI_VENDOR_VIRTIO 0x1af4
+#define PCI_DEVICE_VIRTIO_GPU 0x1050
+#define QMP_TIMEOUT_MS 10000
+#define SCREENDUMP_TIMEOUT_MS 60000
+
+struct vg_lock {
+	pthread_mutex_t m;
+};
+
+struct vg_event {
+	pthread_mutex_t m;
+	pthread_cond_t cv;
+	bool signaled;
+	struct vg_event *prev, *next; /* on vg_qemu.events */
+};
+
+struct vg_qemu {
+	struct vg_os os; /* first: the core's handle */
+	int verbose;
+	unsigned ram_mib;
+	struct vgq_proc proc;
+	bool proc_started;
+	struct vgq_qtest *qt;
+	struct vgq_qmp *qmp;
+	struct vgq_gmem *gmem;
+	struct vgq_pci pci;
+	struct vgq_irq irq;
+	atomic_bool up;	     /* vg_qemu_create succeeded */
+	atomic_bool dead;    /* QEMU is gone; everything fails NODEV */
+	atomic_long objects; /* live alloc() blocks, locks and events */
+	pthread_mutex_t events_lock;
+	struct vg_event *events; /* live events, woken when QEMU dies */
+	pthread_mutex_t dump_lock;
+};
+
+static struct vg_qemu *to_qemu(struct vg_os *os)
+{
+	return (struct vg_qemu *)os; /* os is the first member */
+}
+
+/* ---- death of QEMU ---- */
+
+static void wake_all_events(struct vg_qemu *q)
+{
+	pthread_mutex_lock(&q->events_lock);
+	for (struct vg_event *ev = q->events; ev; ev = ev->next) {
+		pthread_mutex_lock(&ev->m);
+		pthread_cond_broadcast(&ev->cv);
+		pthread_mutex_unlock(&ev->m);
+	}
+	pthread_mutex_unlock(&q->events_lock);
+}
+
+/* qtest reader thread, once. */
+static void on_qtest_dead(void *ctx, bool expected, const char *why)
+{
+	struct vg_qemu *q = ctx;
+	char how[96];
+
+	atomic_store(&q->dead, true);
+	vgq_irq_dead(&q->irq);
+	wake_all_events(q);
+	if (expected || vgq_proc_exiting())
+		return;
+	vgq_proc_exited(&q->proc, 300, how, sizeof(how));
+	if (!atomic_load(&q->up))
+		vgq_log(q->verbose, VG_LOG_ERROR,
+			"QEMU (pid %ld) exited during start-up (%s)",
+			(long)q->proc.pid, how);
+	else
+		vgq_log(q->verbose, VG_LOG_ERROR,
+			"lost QEMU (pid %ld, %s; qtest: %s): the device is "
+			"gone, "
+			"every further call fails with VG_E_NODEV",
+			(long)q->proc.pid, how, why);
+	if (strncmp(how, "exit status", 11) == 0)
+		vgq_proc_print_stderr_tail(&q->proc, 8);
+}
+
+static void on_qtest_irq(void *ctx, unsigned line, bool raised)
+{
+	struct vg_qemu *q = ctx;
+
+	vgq_irq_line(&q->irq, line, raised);
+}
+
+/* ---- memory ---- */
+
+static void *os_alloc(struct vg_os *os, size_t size)
+{
+	struct vg_qemu *q = to_qemu(os);
+	void *p = calloc(1, size ? size : 1);
+
+	if (p)
+		atomic_fetch_add(&q->objects, 1);
+	return p;
+}
+
+static void os_free(struct vg_os *os, void *ptr)
+{
+	if (!ptr)
+		return;
+	atomic_fetch_sub(&to_qemu(os)->objects, 1);
+	free(ptr);
+}
+
+static vg_status os_dma_alloc(struct vg_os *os, size_t size, size_t min_block,
+			      struct vg_dma *out)
+{
+	struct vg_qemu *q = to_qemu(os);
+
+	if (atomic_load(&q->dead)) {
+		memset(out, 0, sizeof(*out));
+		return VG_E_NODEV;
+	}
+	return vgq_gmem_alloc(q->gmem, size, min_block, out);
+}
+
+static void os_dma_free(struct vg_os *os, struct vg_dma *dma)
+{
+	vgq_gmem_free(to_qemu(os)->gmem, dma);
+}
+
+/* ---- device access ---- */
+
+static uint64_t all_ones(unsigned width)
+{
+	return width >= 8 ? ~0ull : (1ull << (8 * width)) - 1;
+}
+
+static uint32_t os_cfg_read(struct vg_os *os, uint32_t off, unsigned width)
+{
+	struct vg_qemu *q = to_qemu(os);
+	uint32_t v;
+
+	vgq_pci_cfg_read(&q->pci, off, width, &v);
+	return v;
+}
+
+static void os_cfg_write(struct vg_os *os, uint32_t off, unsigned width,
+			 uint32_t val)
+{
+	vgq_pci_cfg_write(&to_qemu(os)->pci, off, width, val);
+}
+
+static bool bar_access_ok(struct vg_qemu *q, unsigned bar, uint64_t off,
+			  unsigned width)
+{
+	if (bar < VGQ_PCI_NUM_BARS && q->pci.bar_size[bar] &&
+	    (width == 1 || width == 2 || width == 4 || width == 8) &&
+	    off < q->pci.bar_size[bar] && width <= q->pci.bar_size[bar] - off &&
+	    !(off & (width - 1)))
+		return true;
+	vgq_log(q->verbose, VG_LOG_ERROR,
+		"bad BAR access: BAR%u offset 0x%" PRIx64 " width %u", bar, off,
+		width);
+	return false;
+}
+
+static uint64_t os_bar_read(struct vg_os *os, unsigned bar, uint64_t off,
+			    unsigned width)
+{
+	struct vg_qemu *q = to_qemu(os);
+	uint64_t v;
+
+	if (!bar_access_ok(q, bar, off, width))
+		return all_ones(width);
+	if (vgq_qtest_read(q->qt, q->pci.bar_base[bar] + off, width, &v))
+		return all_ones(width); /* like a master abort */
+	return v;
+}
+
+static void os_bar_write(struct vg_os *os, unsigned bar, uint64_t off,
+			 unsigned width, uint64_t val)
+{
+	struct vg_qemu *q = to_qemu(os);
+
+	if (bar_access_ok(q, bar, off, width))
+		vgq_qtest_write(q->qt, q->pci.bar_base[bar] + off, width, val);
+}
+
+static vg_status os_irq_connect(struct vg_os *os, vg_isr_fn isr, void *ctx)
+{
+	return vgq_irq_connect(&to_qemu(os)->irq, isr, ctx);
+}
+
+static void os_irq_disconnect(struct vg_os *os)
+{
+	vgq_irq_disconnect(&to_qemu(os)->irq);
+}
+
+/* ---- locks and events ---- */
+
+static vg_status os_lock_create(struct vg_os *os, struct vg_lock **out)
+{
+	struct vg_lock *l = malloc(sizeof(*l));
+
+	*out = NULL;
+	if (!l)
+		return VG_E_NOMEM;
+	pthread_mutex_init(&l->m, NULL);
+	atomic_fetch_add(&to_qemu(os)->objects, 1);
+	*out = l;
+	return VG_OK;
+}
+
+static void os_lock_destroy(struct vg_os *os, struct vg_lock *l)
+{
+	if (!l)
+		return;
+	pthread_mutex_destroy(&l->m);
+	free(l);
+	atomic_fetch_sub(&to_qemu(os)->objects, 1);
+}
+
+static void os_lock(struct vg_os *os, struct vg_lock *l)
+{
+	(void)os;
+	pthread_mutex_lock(&l->m);
+}
+
+static void os_unlock(struct vg_os *os, struct vg_lock *l)
+{
+	(void)os;
+	pthread_mutex_unlock(&l->m);
+}
+
+static vg_status os_event_create(struct vg_os *os, struct vg_event **out)
+{
+	struct vg_qemu *q = to_qemu(os);
+	struct vg_event *ev = calloc(1, sizeof(*ev));
+	pthread_condattr_t ca;
+
+	*out = NULL;
+	if (!ev)
+		return VG_E_NOMEM;
+	pthread_mutex_init(&ev->m, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ev->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_lock(&q->events_lock);
+	ev->next = q->events;
+	if (q->events)
+		q->events->prev = ev;
+	q->events = ev;
+	pthread_mutex_unlock(&q->events_lock);
+	atomic_fetch_add(&q->objects, 1);
+	*out = ev;
+	return VG_OK;
+}
+
+static void os_event_destroy(struct vg_os *os, struct vg_event *ev)
+{
+	struct vg_qemu *q = to_qemu(os);
+
+	if (!ev)
+		return;
+	pthread_mutex_lock(&q->events_lock);
+	if (ev->prev)
+		ev->prev->next = ev->next;
+	else
+		q->events = ev->next;
+	if (ev->next)
+		ev->next->prev = ev->prev;
+	pthread_mutex_unlock(&q->events_lock);
+	pthread_cond_destroy(&ev->cv);
+	pthread_mutex_destroy(&ev->m);
+	free(ev);
+	atomic_fetch_sub(&q->objects, 1);
+}
+
+static void os_event_signal(struct vg_os *os, struct vg_event *ev)
+{
+	(void)os;
+	pthread_mutex_lock(&ev->m);
+	ev->signaled = true;
+	pthread_cond_signal(&ev->cv);
+	pthread_mutex_unlock(&ev->m);
+}
+
+static vg_status os_event_wait(struct vg_os *os, struct vg_event *ev,
+			       uint64_t timeout_ns)
+{
+	struct vg_qemu *q = to_qemu(os);
+	struct timespec deadline;
+	vg_status st = VG_OK;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	uint64_t ns = (uint64_t)deadline.tv_nsec + timeout_ns % 1000000000u;
+	uint64_t sec = timeout_ns / 1000000000u + ns / 1000000000u;
+	/* Clamp absurd timeouts instead of overflowing time_t. */
+	if (sec > (uint64_t)1 << 31)
+		sec = (uint64_t)1 << 31;
+	deadline.tv_sec += (time_t)sec;
+	deadline.tv_nsec = (long)(ns % 1000000000u);
+
+	pthread_mutex_lock(&ev->m);
+	while (!ev->signaled) {
+		if (atomic_load(&q->dead)) {
+			st = VG_E_NODEV;
+			break;
+		}
+		if (pthread_cond_timedwait(&ev->cv, &ev->m, &deadline) ==
+			    ETIMEDOUT &&
+		    !ev->signaled) {
+			st = atomic_load(&q->dead) ? VG_E_NODEV : VG_E_TIMEOUT;
+			break;
+		}
+	}
+	if (st == VG_OK)
+		ev->signaled = false; /* auto-reset */
+	pthread_mutex_unlock(&ev->m);
+	return st;
+}
+
+/* ---- time and log ---- */
+
+static uint64_t os_now_ns(struct vg_os *os)
+{
+	struct timespec ts;
+
+	(void)os;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void os_vlog(struct vg_os *os, enum vg_log_level level, const char *fmt,
+		    va_list ap)
+{
+	vgq_vlog(to_qemu(os)->verbose, level, fmt, ap);
+}
+
+static const struct vg_os_ops qemu_os_ops = {
+	.alloc = os_alloc,
+	.free = os_free,
+	.dma_alloc = os_dma_alloc,
+	.dma_free = os_dma_free,
+	.cfg_read = os_cfg_read,
+	.cfg_write = os_cfg_write,
+	.bar_read = os_bar_read,
+	.bar_write = os_bar_write,
+	.irq_connect = os_irq_connect,
+	.irq_disconnect = os_irq_disconnect,
+	.lock_create = os_lock_create,
+	.lock_destroy = os_lock_destroy,
+	.lock = os_lock,
+	.unlock = os_unlock,
+	.event_create = os_event_create,
+	.event_destroy = os_event_destroy,
+	.event_signal = os_event_signal,
+	.event_wait = os_event_wait,
+	.now_ns = os_now_ns,
+	.vlog = os_vlog,
+};
+
+/* ---- create / destroy ---- */
+
+static vg_status check_device(struct vg_qemu *q)
+{
+	uint32_t id;
+	vg_status st = vgq_pci_cfg_read(&q->pci, 0, 4, &id);
+
+	if (st)
+		return st;
+	if ((id & 0xffff) != PCI_VENDOR_VIRTIO ||
+	    id >> 16 != PCI_DEVICE_VIRTIO_GPU) {
+		vgq_log(q->verbose, VG_LOG_ERROR,
+			"no virtio-gpu at 00:%02x.0 (found id %04x:%04x)",
+			GPU_PCI_DEV, id & 0xffff, id >> 16);
+		return VG_E_NODEV;
+	}
+	return VG_OK;
+}
+
+vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
+{
+	static const struct vg_qemu_config defaults;
+	struct vg_qemu *q;
+	vg_status st;
+
+	*out = NULL;
+	if (!cfg)
+		cfg = &defaults;
+	unsigned ram_mib = cfg->ram_mib ? cfg->ram_mib : DEFAULT_RAM_MIB;
+	if (ram_mib < MIN_RAM_MIB || ram_mib > MAX_RAM_MIB) {
+		vgq_log(cfg->verbose, VG_LOG_ERROR,
+			"ram_mib %u out of range (%u..%u)", ram_mib,
+			MIN_RAM_MIB, MAX_RAM_MIB);
+		return VG_E_INVAL;
+	}
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return VG_E_NOMEM;
+	q->os.ops = &qemu_os_ops;
+	q->verbose = cfg->verbose;
+	q->ram_mib = ram_mib;
+	pthread_mutex_init(&q->events_lock, NULL);
+	pthread_mutex_init(&q->dump_lock, NULL);
+	vgq_irq_init(&q->irq, q->verbose);
+
+	struct vgq_proc_args args = {
+		.binary = cfg->qemu_binary,
+		.ram_mib = ram_mib,
+		.device_props = cfg->device_props,
+		.extra_args = cfg->extra_args,
+		.verbose = cfg->verbose,
+	};
+	st = vgq_proc_start(&q->proc, &args);
+	if (st)
+		goto fail;
+	q->proc_started = true;
+
+	struct vgq_qtest_hooks hooks = {
+		.irq = on_qtest_irq,
+		.dead = on_qtest_dead,
+		.ctx = q,
+	};
+	st = vgq_qtest_start(&q->qt, q->proc.qtest_fd, &hooks, q->verbose);
+	if (st)
+		goto fail;
+	vgq_pci_init(&q->pci, q->qt, 0, GPU_PCI_DEV, 0, q->verbose);
+	/* QEMU answers only once the machine exists, so after this the RAM
+	 * file is mapped on its side and its name can go. */
+	st = vgq_qtest_cmd(q->qt, "irq_intercept_in ioapic", NULL);
+	if (st)
+		goto fail;
+	vgq_proc_unlink_shm(&q->proc);
+	st = vgq_gmem_create(&q->gmem, q->proc.shm_fd, (uint64_t)ram_mib << 20,
+			     RESERVED_LOW_BYTES, q->verbose);
+	if (st)
+		goto fail;
+	st = check_device(q);
+	if (st)
+		goto fail;
+	st = vgq_pci_assign_bars(&q->pci);
+	if (st)
+		goto fail;
+	st = vgq_qmp_connect(&q->qmp, q->proc.qmp_path, QMP_TIMEOUT_MS,
+			     q->verbose);
+	if (st)
+		goto fail;
+	vgq_proc_unlink_sockets(&q->proc);
+	vgq_log(q->verbose, VG_LOG_INFO,
+		"QEMU pid %ld up: %u MiB guest RAM, virtio-gpu at 00:%02x.0",
+		(long)q->proc.pid, ram_mib, GPU_PCI_DEV);
+	atomic_store(&q->up, true);
+	*out = q;
+	return VG_OK;
+
+fail:
+	if (st == VG_OK)
+		st = VG_E_IO;
+	if (atomic_load(&q->dead))
+		st = VG_E_NODEV;
+	vg_qemu_destroy(q);
+	return st;
+}
+
+void vg_qemu_destroy(struct vg_qemu *q)
+{
+	if (!q)
+		return;
+	vgq_irq_disconnect(&q->irq);
+	if (q->qt)
+		vgq_qtest_expect_eof(q->qt);
+	if (q->qmp && !atomic_load(&q->dead))
+		vgq_qmp_execute(q->qmp, "{\"execute\":\"quit\"}", 2000);
+	vgq_qmp_close(q->qmp);
+	q->qmp = NULL;
+	if (q->qt) {
+		/* QEMU closes the socket on quit; the reader sees EOF. */
+		vgq_qtest_stop(q->qt);
+		q->qt = NULL;
+		vgq_pci_finish(&q->pci);
+	}
+	if (q->proc_started)
+		vgq_proc_stop(&q->proc, 3000);
+	vgq_gmem_destroy(q->gmem);
+	vgq_irq_finish(&q->irq);
+	long live = atomic_load(&q->objects);
+	if (live)
+		vgq_log(q->verbose, VG_LOG_WARN,
+			"%ld allocations, locks or events were never freed",
+			live);
+	pthread_mutex_destroy(&q->dump_lock);
+	pthread_mutex_destroy(&q->events_lock);
+	free(q);
+}
+
+struct vg_os *vg_qemu_os(struct vg_qemu *q)
+{
+	return &q->os;
+}
+
+uint64_t vg_qemu_irq_count(struct vg_qemu *q)
+{
+	return atomic_load(&q->irq.count);
+}
+
+uint64_t vg_qemu_dma_bytes_in_use(struct vg_qemu *q)
+{
+	return q->gmem ? vgq_gmem_bytes_in_use(q->gmem) : 0;
+}
+
+uint64_t vg_qemu_alloc_count(struct vg_qemu *q)
+{
+	long n = atomic_load(&q->objects);
+	return n > 0 ? (uint64_t)n : 0;
+}
+
+vg_status vg_qemu_screendump(struct vg_qemu *q, unsigned head,
+			     uint32_t **pixels, uint32_t *width,
+			     uint32_t *height)
+{
+	char json[512];
+	vg_status st;
+
+	*pixels = NULL;
+	*width = *height = 0;
+	if (atomic_load(&q->dead))
+		return VG_E_NODEV;
+	snprintf(json, sizeof(json),
+		 "{\"execute\":\"screendump\",\"arguments\":{\"filename\":"
+		 "\"%s\",\"device\":\"gpu0\",\"head\":%u}}",
+		 q->proc.dump_path, head);
+	pthread_mutex_lock(&q->dump_lock);
+	st = vgq_qmp_execute(q->qmp, json, SCREENDUMP_TIMEOUT_MS);
+	if (st == VG_OK)
+		st = vgq_ppm_load_and_remove(q->proc.dump_path, pixels, width,
+					     height);
+	else
+		unlink(q->proc.dump_path); /* a partial file, if any */
+	pthread_mutex_unlock(&q->dump_lock);
+	if (st && atomic_load(&q->dead))
+		st = VG_E_NODEV;
+	return st;
+}
+
+pid_t vg_qemu_pid(struct vg_qemu *q)
+{
+	return q->proc.pid;
+}
+
+vg_status vg_qemu_qtest(struct vg_qemu *q, const char *line, uint64_t *val)
+{
+	return vgq_qtest_cmd(q->qt, line, val);
+}
