@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared pieces of the viogpu command-line tool. */
+#ifndef VG_CLI_H
+#define VG_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "viogpu/gpu.h"
+#include "viogpu/qemu.h"
+
+/* Exit codes: 0 ok, 1 the device or driver failed, 2 bad input. */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+struct cli_common {
+	const char *device; /* "qemu[,PROP=VALUE...]" */
+	unsigned heads;	    /* 0: device default */
+	int verbose;
+	unsigned ram_mib;     /* guest RAM; 0: sized from the largest frame */
+	uint64_t frame_bytes; /* largest frame the command will create */
+};
+
+struct cli_session {
+	struct vg_qemu *qemu;
+	struct vg_gpu *gpu;
+};
+
+/* Parses a common option at argv[*i]; returns 1 if consumed (advancing
+ * *i past its value), 0 if not common, -1 after printing an error. */
+int cli_common_option(struct cli_common *c, int argc, char **argv, int *i);
+/* The help text of the common options. */
+const char *cli_common_help(void);
+
+/* Starts the device and the driver.  Prints one line and returns
+ * CLI_EXIT_USAGE for bad --device text, CLI_EXIT_FAIL otherwise. */
+int cli_open(const struct cli_common *c, struct cli_session *s);
+void cli_close(struct cli_session *s);
+
+/* Parses "WxH" (1..16384 each). */
+bool cli_parse_mode(const char *s, uint32_t *w, uint32_t *h);
+bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* One "viogpu: ..." line on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reports a failed driver call with the device's response code. */
+void cli_gpu_error(struct vg_gpu *gpu, const char *what, vg_status st);
+/* Checks head against the device; prints and returns false if beyond. */
+bool cli_check_head(struct vg_gpu *gpu, uint32_t head);
+double cli_now_ms(void);
+
+/* Sets a mode on head: a framebuffer of w x h shown there. */
+int cli_set_mode(struct cli_session *s, uint32_t head, uint32_t w, uint32_t h,
+		 struct vg_fb **out);
+/* Screendumps head into a PNG; optionally compares with fb first. */
+int cli_screendump_png(struct cli_session *s, uint32_t head, const char *path,
+		       const struct vg_fb *expect, uint64_t *mismatches);
+
+int cmd_info(int argc, char **argv);
+int cmd_edid(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif

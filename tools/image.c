@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: MIT
+/*
+ * PNG (libpng) and PPM helpers. All libpng work that may longjmp runs in
+ * helpers whose state lives in a struct owned by the caller, so nothing the
+ * cleanup path needs is a clobberable local of the function calling setjmp.
+ */
+#include "image.h"
+
+#include <errno.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- shared libpng plumbing ---- */
+
+struct png_io {
+	FILE *fp;
+	char msg[160]; /* first error, set before any longjmp */
+};
+
+static void io_set_msg(struct png_io *io, const char *msg)
+{
+	if (io->msg[0] == '\0')
+		snprintf(io->msg, sizeof(io->msg), "%s", msg);
+}
+
+static void png_err_cb(png_structp png, png_const_charp msg)
+{
+	io_set_msg(png_get_error_ptr(png), msg ? msg : "libpng error");
+	png_longjmp(png, 1);
+}
+
+static void png_warn_cb(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg; /* benign (bad ancillary chunk and the like): ignored */
+}
+
+static void png_read_cb(png_structp png, png_bytep data, size_t len)
+{
+	struct png_io *io = png_get_io_ptr(png);
+
+	if (fread(data, 1, len, io->fp) != len) {
+		if (ferror(io->fp))
+			io_set_msg(io, strerror(errno ? errno : EIO));
+		else
+			io_set_msg(io,
+				   "unexpected end of file (truncated PNG)");
+		png_longjmp(png, 1);
+	}
+}
+
+static void png_write_cb(png_structp png, png_bytep data, size_t len)
+{
+	struct png_io *io = png_get_io_ptr(png);
+
+	if (fwrite(data, 1, len, io->fp) != len) {
+		io_set_msg(io, strerror(errno ? errno : EIO));
+		png_longjmp(png, 1);
+	}
+}
+
+static void png_flush_cb(png_structp png)
+{
+	struct png_io *io = png_get_io_ptr(png);
+
+	if (fflush(io->fp) != 0) {
+		io_set_msg(io, strerror(errno ? errno : EIO));
+		png_longjmp(png, 1);
+	}
+}
+
+static inline const uint32_t *crow(const uint32_t *px, uint32_t stride,
+				   uint32_t y)
+{
+	return (const uint32_t *)((const uint8_t *)px + (size_t)y * stride);
+}
+
+/* ---- writer ---- */
+
+struct png_wr {
+	struct png_io io;
+	png_structp png;
+	png_infop info;
+	png_bytep row; /* one RGB row, owned */
+	const uint32_t *px;
+	uint32_t w, h, stride;
+};
+
+/* May longjmp out through png_err_cb and the I/O callbacks. */
+static void png_write_body(struct png_wr *s)
+{
+	png_set_write_fn(s->png, &s->io, png_write_cb, png_flush_cb);
+	png_set_IHDR(s->png, s->info, s->w, s->h, 8, PNG_COLOR_TYPE_RGB,
+		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+		     PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(s->png, s->info);
+	for (uint32_t y = 0; y < s->h; y++) {
+		const uint32_t *src = crow(s->px, s->stride, y);
+
+		for (uint32_t x = 0; x < s->w; x++) {
+			s->row[3 * x + 0] = (png_byte)(src[x] >> 16);
+			s->row[3 * x + 1] = (png_byte)(src[x] >> 8);
+			s->row[3 * x + 2] = (png_byte)src[x];
+		}
+		png_write_row(s->png, s->row);
+	}
+	png_write_end(s->png, s->info);
+}
+
+static int png_write_guarded(struct png_wr *s)
+{
+	if (setjmp(png_jmpbuf(s->png)))
+		return -1;
+	png_write_body(s);
+	return 0;
+}
+
+int vg_png_write(const char *path, const uint32_t *px, uint32_t w, uint32_t h,
+		 uint32_t stride_bytes, char *err, size_t errlen)
+{
+	struct png_wr s;
+	int rc = -1;
+
+	memset(&s, 0, sizeof(s));
+	if (!path || !px) {
+		set_err(err, errlen, "cannot write PNG: no %s",
+			path ? "pixels" : "path");
+		return -1;
+	}
+	if (w == 0 || h == 0 || w > VG_IMAGE_MAX_DIM || h > VG_IMAGE_MAX_DIM) {
+		set_err(err, errlen,
+			"cannot write '%s': image size %ux%u out of range "
+			"(1..%u)",
+			path, w, h, VG_IMAGE_MAX_DIM);
+		return -1;
+	}
+	if (stride_bytes < (uint64_t)w * 4 || stride_bytes % 4 != 0) {
+		set_err(err, errlen,
+			"cannot write '%s': bad stride %u for width %u", path,
+			stride_bytes, w);
+		return -1;
+	}
+	s.px = px;
+	s.w = w;
+	s.h = h;
+	s.stride = stride_bytes;
+
+	s.io.fp = fopen(path, "wb");
+	if (!s.io.fp) {
+		set_err(err, errlen, "cannot write '%s': %s", path,
+			strerror(errno));
+		return -1;
+	}
+	s.row = malloc((size_t)w * 3);
+	s.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &s.io,
+					png_err_cb, png_warn_cb);
+	if (s.png)
+		s.info = png_create_info_struct(s.png);
+	if (!s.row || !s.png || !s.info) {
+		io_set_msg(&s.io, "out of memory");
+		goto out;
+	}
+	if (png_write_guarded(&s) == 0)
+		rc = 0;
+out:
+	if (s.png)
+		png_destroy_write_struct(&s.png, s.info ? &s.info : NULL);
+	free(s.row);
+	if (fclose(s.io.fp) != 0 && rc == 0) {
+		io_set_msg(&s.io, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0) {
+		remove(path);
+		set_err(err, errlen, "cannot write '%s': %s", path,
+			s.io.msg[0] ? s.io.msg : "libpng error");
+	}
+	return rc;
+}
+
+/* ---- reader ---- */
+
+struct png_rd {
+	struct png_io io;
+	png_structp png;
+	png_infop info;
+	uint8_t *out;	 /* w * h * 4 bytes, owned until handed over */
+	png_bytep *rows; /* h row pointers into out, owned */
+	uint32_t w, h;
+};
+
+/* May longjmp out through png_err_cb and png_read_cb. */
+static void png_read_body(struct png_rd *s)
+{
+	png_uint_32 w, h;
+	int depth, ctype, ilace;
+
+	png_set_read_fn(s->png, &s->io, png_read_cb);
+	png_set_sig_bytes(s->png, 8);
+	png_read_info(s->png, s->info);
+	png_get_IHDR(s->png, s->info, &w, &h, &depth, &ctype, &ilace, NULL,
+		     NULL);
+	if (w == 0 || h == 0 || w > VG_IMAGE_MAX_DIM || h > VG_IMAGE_MAX_DIM) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "image %lux%lu is larger than %ux%u",
+			 (unsigned long)w, (unsigned long)h, VG_IMAGE_MAX_DIM,
+			 VG_IMAGE_MAX_DIM);
+		png_error(s->png, msg);
+	}
+
+	/*
+	 * Normalise to 8-bit R,G,B,X bytes: palette -> RGB, gray < 8 bits ->
+	 * 8 bits, tRNS -> alpha, 16 -> 8 bits, gray -> RGB. Images with alpha
+	 * keep their alpha byte as the fourth byte, which is then ignored
+	 * (alpha dropped, colours not composited); others get a filler byte.
+	 */
+	png_set_expand(s->png);
+#ifdef PNG_READ_SCALE_16_TO_8_SUPPORTED
+	png_set_scale_16(s->png);
+#else
+	png_set_strip_16(s->png);
+#endif
+	png_set_gray_to_rgb(s->png);
+	if (!(ctype & PNG_COLOR_MASK_ALPHA) &&
+	    !png_get_valid(s->png, s->info, PNG_INFO_tRNS))
+		png_set_filler(s->png, 0, PNG_FILLER_AFTER);
+	png_set_interlace_handling(s->png);
+	png_read_update_info(s->png, s->info);
+	if (png_get_bit_depth(s->png, s->info) != 8 ||
+	    png_get_channels(s->png, s->info) != 4 ||
+	    png_get_rowbytes(s->png, s->info) != (size_t)w * 4)
+		png_error(s->png, "unsupported PNG layout after conversion");
+
+	s->out = malloc((size_t)w * h * 4);
+	s->rows = malloc(sizeof(*s->rows) * h);
+	if (!s->out || !s->rows)
+		png_error(s->png, "out of memory");
+	for (uint32_t y = 0; y < h; y++)
+		s->rows[y] = s->out + (size_t)y * w * 4;
+	png_read_image(s->png, s->rows);
+	png_read_end(s->png, NULL); /* catches truncation after the IDATs */
+	s->w = w;
+	s->h = h;
+}
+
+static int png_read_guarded(struct png_rd *s)
+{
+	if (setjmp(png_jmpbuf(s->png)))
+		return -1;
+	png_read_body(s);
+	return 0;
+}
+
+int vg_png_read(const char *path, uint32_t **px, uint32_t *w, uint32_t *h,
+		char *err, size_t errlen)
+{
+	struct png_rd s;
+	png_byte sig[8];
+	size_t got;
+	int rc = -1;
+
+	memset(&s, 0, sizeof(s));
+	if (!path || !px || !w || !h) {
+		set_err(err, errlen, "cannot read PNG: bad arguments");
+		return -1;
+	}
+	s.io.fp = fopen(path, "rb");
+	if (!s.io.fp) {
+		set_err(err, errlen, "cannot read '%s': %s", path,
+			strerror(errno));
+		return -1;
+	}
+	got = fread(sig, 1, sizeof(sig), s.io.fp);
+	if (got != sizeof(sig) || png_sig_cmp(sig, 0, sizeof(sig)) != 0) {
+		if (ferror(s.io.fp))
+			io_set_msg(&s.io, strerror(errno ? errno : EIO));
+		else
+			io_set_msg(&s.io, "not a PNG file");
+		goto out;
+	}
+	s.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &s.io, png_err_cb,
+				       png_warn_cb);
+	if (s.png)
+		s.info = png_create_info_struct(s.png);
+	if (!s.png || !s.info) {
+		io_set_msg(&s.io, "out of memory");
+		goto out;
+	}
+	if (png_read_guarded(&s) == 0)
+		rc = 0;
+out:
+	if (s.png)
+		png_destroy_read_struct(&s.png, s.info ? &s.info : NULL, NULL);
+	fclose(s.io.fp);
+	free(s.rows);
+	if (rc != 0) {
+		free(s.out);
+		set_err(err, errlen, "cannot read '%s': %s", path,
+			s.io.msg[0] ? s.io.msg : "libpng error");
+		return -1;
+	}
+
+	/* R,G,B,X bytes -> 0x00RRGGBB in place (same index: read first). */
+	uint32_t *dst = (uint32_t *)(void *)s.out;
+	size_t n = (size_t)s.w * s.h;
+
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *b = s.out + i * 4;
+
+		dst[i] = (uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2];
+	}
+	*px = dst;
+	*w = s.w;
+	*h = s.h;
+	return 0;
+}
+
+/* ---- PPM ---- */
+
+/* Skip whitespace and '#' comments (to end of line). */
+static size_t ppm_skip(const uint8_t *buf, size_t len, size_t i)
+{
+	while (i < len) {
+		if (buf[i] == '#') {
+			while (i < len && buf[i] != '\n' && buf[i] != '\r')
+				i++;
+		} else if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+			   buf[i] == '\r' || buf[i] == '\v' || buf[i] == '\f') {
+			i++;
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
+/* Parse a decimal after optional whitespace/comments; -1 if none/huge. */
+static int ppm_number(const uint8_t *buf, size_t len, size_t *pos,
+		      uint32_t *out)
+{
+	size_t i = ppm_skip(buf, len, *pos);
+	uint32_t v = 0;
+	size_t start = i;
+
+	while (i < len && buf[i] >= '0' && buf[i] <= '9') {
+		if (v > 100000000u)
+			return -1;
+		v = v * 10 + (uint32_t)(buf[i] - '0');
+		i++;
+	}
+	if (i == start)
+		return -1;
+	*pos = i;
+	*out = v;
+	return 0;
+}
+
+int vg_ppm_parse(const uint8_t *buf, size_t len, uint32_t **px, uint32_t *w,
+		 uint32_t *h, char *err, size_t errlen)
+{
+	static const char *const names[] = {"width", "height", "maxval"};
+	uint32_t v[3];
+	size_t pos = 2;
+
+	if (!buf || !px || !w || !h) {
+		set_err(err, errlen, "PPM: bad arguments");
+		return -1;
+	}
+	if (len < 2 || buf[0] != 'P' || buf[1] != '6') {
+		set_err(err, errlen, "not a binary PPM (P6) file");
+		return -1;
+	}
+	for (int k = 0; k < 3; k++) {
+		if (pos < len && ppm_skip(buf, len, pos) == pos) {
+			set_err(err, errlen, "PPM: bad header before %s",
+				names[k]);
+			return -1;
+		}
+		if (ppm_number(buf, len, &pos, &v[k]) != 0) {
+			set_err(err, errlen, "PPM: bad or missing %s",
+				names[k]);
+			return -1;
+		}
+	}
+	if (v[0] == 0 || v[1] == 0 || v[0] > VG_IMAGE_MAX_DIM ||
+	    v[1] > VG_IMAGE_MAX_DIM) {
+		set_err(err, errlen,
+			"PPM: image size %ux%u out of range (1..%u)", v[0],
+			v[1], VG_IMAGE_MAX_DIM);
+		return -1;
+	}
+	if (v[2] != 255) {
+		set_err(err, errlen, "PPM: unsupported maxval %u (only 255)",
+			v[2]);
+		return -1;
+	}
+	/* Exactly one whitespace byte separates the header from the data. */
+	if (pos >= len ||
+	    !(buf[pos] == ' ' || buf[pos] == '\t' || buf[pos] == '\n' ||
+	      buf[pos] == '\r' || buf[pos] == '\v' || buf[pos] == '\f')) {
+		set_err(err, errlen, "PPM: missing whitespace after maxval");
+		return -1;
+	}
+	pos++;
+
+	size_t need = (size_t)v[0] * v[1] * 3;
+	size_t have = len - pos;
+
+	if (have < need) {
+		set_err(err, errlen,
+			"PPM: truncated pixel data (%zu bytes, need %zu)", have,
+			need);
+		return -1;
+	}
+	if (have > need) {
+		set_err(err, errlen, "PPM: %zu trailing bytes after pixel data",
+			have - need);
+		return -1;
+	}
+	uint32_t *out = malloc((size_t)v[0] * v[1] * 4);
+
+	if (!out) {
+		set_err(err, errlen, "PPM: out of memory");
+		return -1;
+	}
+	const uint8_t *p = buf + pos;
+
+	for (size_t i = 0; i < (size_t)v[0] * v[1]; i++, p += 3)
+		out[i] = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+	*px = out;
+	*w = v[0];
+	*h = v[1];
+	return 0;
+}
