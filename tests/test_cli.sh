@@ -1,0 +1,157 @@
+#!/bin/bash
+# The viogpu CLI as a user meets it.  usage: test_cli.sh VIOGPU CASE
+set -u
+VIOGPU="$1"
+CASE="$2"
+T=$(mktemp -d /tmp/viogpu-cli-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+fail() {
+	echo "FAIL [$CASE]: $*" >&2
+	[ -f "$T/err" ] && { echo "--- stderr:" >&2; cat "$T/err" >&2; }
+	exit 1
+}
+
+# run EXPECTED_RC ARGS...: runs viogpu, checks the exit code.
+run() {
+	local want="$1"
+	shift
+	"$VIOGPU" "$@" >"$T/out" 2>"$T/err"
+	local rc=$?
+	[ "$rc" = "$want" ] || fail "viogpu $* exited $rc, expected $want"
+}
+
+# Bad input: exit 2 and exactly one line on stderr, naming the problem.
+one_line_error() {
+	local pattern="$1"
+	shift
+	run 2 "$@"
+	[ "$(wc -l <"$T/err")" = 1 ] || fail "expected one stderr line"
+	grep -q -- "$pattern" "$T/err" || fail "stderr lacks '$pattern'"
+}
+
+# No QEMU started by this test may survive it, nor its RAM file.
+no_leftovers() {
+	sleep 0.3
+	if pgrep -f "mem-path=/dev/shm/viogpu-" >/dev/null; then
+		fail "a QEMU process was left running"
+	fi
+	if ls /dev/shm/viogpu-* >/dev/null 2>&1; then
+		fail "files left in /dev/shm: $(ls /dev/shm/viogpu-*)"
+	fi
+}
+
+case "$CASE" in
+help)
+	run 0 --help
+	grep -q "show" "$T/out" || fail "--help lists no commands"
+	for c in info edid show demo; do
+		run 0 "$c" --help
+		grep -q "usage: viogpu $c" "$T/out" || fail "$c --help"
+		grep -q -- "--device" "$T/out" || fail "$c --help lacks --device"
+	done
+	grep -q -- "--hold" <("$VIOGPU" show --help) || fail "show --help lacks --hold"
+	one_line_error "unknown command" frobnicate
+	run 2
+	;;
+bad-mode)
+	one_line_error "bad mode '1920by1080'" show --pattern bars --mode 1920by1080
+	one_line_error "bad mode '0x768'" show --pattern bars --mode 0x768
+	one_line_error "bad mode '99999x10'" show --pattern bars --mode 99999x10
+	one_line_error "bad mode 'x'" demo --mode x
+	one_line_error "requires\|required" show --pattern bars
+	no_leftovers
+	;;
+bad-pattern)
+	one_line_error "unknown pattern 'stripes'" show --pattern stripes --mode 640x480
+	one_line_error "one of --pattern or --image" show --mode 640x480
+	no_leftovers
+	;;
+bad-image)
+	one_line_error "$T/missing.png" show --image "$T/missing.png" --mode 640x480
+	echo "not a png" >"$T/text.png"
+	one_line_error "text.png" show --image "$T/text.png" --mode 640x480
+	no_leftovers
+	;;
+bad-device)
+	one_line_error "unknown device 'vmware'" info --device vmware
+	one_line_error "bad device property 'colour=red'" info --device qemu,colour=red
+	one_line_error "--heads wants" info --heads 17
+	one_line_error "not both" info --heads 2 --device qemu,max_outputs=2
+	no_leftovers
+	;;
+no-qemu)
+	VIOGPU_QEMU=/nonexistent/qemu-system-x86_64 \
+		"$VIOGPU" info >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" = 2 ] || fail "missing QEMU exited $rc, expected 2"
+	grep -q "/nonexistent/qemu-system-x86_64" "$T/err" ||
+		fail "error does not name the binary"
+	no_leftovers
+	;;
+head-beyond)
+	run 2 show --pattern bars --mode 640x480 --head 1
+	grep -q "head 1 is beyond the device's 1 scanout" "$T/err" ||
+		fail "no clear message for a head beyond the scanouts"
+	no_leftovers
+	;;
+info)
+	run 0 info --heads 2 --device qemu,xres=1366,yres=768
+	grep -q "^scanouts: *2" "$T/out" || fail "info does not show 2 scanouts"
+	grep -q "negotiated:.*VERSION_1" "$T/out" || fail "no VERSION_1"
+	grep -q "negotiated:.*EDID" "$T/out" || fail "EDID not negotiated"
+	grep -q "head 0: *1366x768" "$T/out" || fail "head 0 size"
+	grep -q 'monitor "QEMU Monitor"' "$T/out" || fail "monitor name"
+	no_leftovers
+	;;
+edid)
+	run 0 edid --raw "$T/edid.bin"
+	[ "$(head -c 8 "$T/edid.bin" | od -An -tx1 | tr -d ' \n')" = 00ffffffffffff00 ] ||
+		fail "raw EDID lacks the header"
+	run 0 edid
+	head -1 "$T/out" | grep -q "^00 ff ff ff ff ff ff 00" || fail "hex EDID"
+	no_leftovers
+	;;
+show-png)
+	run 0 show --pattern grid --mode 1366x768 --out "$T/shot.png"
+	grep -q "screendump equals the frame" "$T/out" || fail "no match line"
+	[ -s "$T/shot.png" ] || fail "no PNG written"
+	[ "$(head -c 8 "$T/shot.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+		fail "output is not a PNG"
+	no_leftovers
+	;;
+show-image)
+	# The screenshot of one show is a valid input image for the next.
+	run 0 show --pattern bars --mode 320x200 --out "$T/in.png"
+	run 0 show --image "$T/in.png" --mode 640x400 --out "$T/out.png"
+	grep -q "screendump equals the frame" "$T/out" || fail "no match line"
+	no_leftovers
+	;;
+sigint-cleanup)
+	# A non-interactive shell starts background jobs with SIGINT ignored;
+	# job control (set -m) gives the job default signal dispositions, as
+	# a user's Ctrl-C in a terminal would meet them.
+	set -m
+	for sig in INT TERM; do
+		"$VIOGPU" show --pattern bars --mode 640x480 --hold 60 \
+			--out "$T/x.png" >"$T/out" 2>"$T/err" &
+		pid=$!
+		for _ in $(seq 100); do
+			grep -q holding "$T/out" 2>/dev/null && break
+			sleep 0.1
+		done
+		grep -q holding "$T/out" || fail "show never reached --hold"
+		start=$(date +%s)
+		kill -"$sig" "$pid"
+		wait "$pid"
+		rc=$?
+		[ "$rc" != 0 ] || fail "show exited 0 after SIG$sig"
+		[ $(($(date +%s) - start)) -lt 10 ] || fail "SIG$sig took too long"
+		no_leftovers
+	done
+	;;
+*)
+	fail "unknown case"
+	;;
+esac
+echo "ok [$CASE]"
