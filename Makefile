@@ -12,6 +12,7 @@ all: build
 deps:
 	@scripts/ensure-deps.sh
 
+# The TSan build uses clang: gcc 12 refuses atomic fences under TSan.
 # The default build: debug-optimized, ASan + UBSan, warnings are errors.
 $(BUILD)/build.ninja: | deps
 	meson setup $(BUILD)
@@ -20,7 +21,7 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 $(TSAN_BUILD)/build.ninja: | deps
-	meson setup $(TSAN_BUILD) -Db_sanitize=thread
+	CC=clang meson setup $(TSAN_BUILD) -Db_sanitize=thread
 
 $(REL_BUILD)/build.ninja: | deps
 	meson setup $(REL_BUILD) --buildtype=release -Db_sanitize=none
@@ -34,7 +35,7 @@ demo: build
 
 bench: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD)
-	./$(REL_BUILD)/bench-present
+	./$(REL_BUILD)/bench/bench-present
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

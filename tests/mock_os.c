@@ -226,8 +226,8 @@ static uint64_t m_now(struct vg_os *os)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void m_vlog(struct vg_os *os, enum vg_log_level l, const char *fmt,
-		   va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+m_vlog(struct vg_os *os, enum vg_log_level l, const char *fmt, va_list ap)
 {
 	(void)os, (void)l;
 	if (getenv("MOCK_OS_LOG")) {

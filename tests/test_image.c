@@ -387,63 +387,6 @@ static void test_png_write_errors(void **state)
 
 /* ---- PPM ---- */
 
-static void test_ppm_parse_ok(void **state)
-{
-	static const uint8_t data[] = "P6 # a comment\n"
-				      "# another\n"
-				      "2\t#w\n1\n255\n"
-				      "\x01\x02\x03\xfa\xfb\xfc";
-	uint32_t *px = NULL, w = 0, h = 0;
-	char err[256] = "";
-
-	(void)state;
-	assert_int_equal(vg_ppm_parse(data, sizeof(data) - 1, &px, &w, &h, err,
-				      sizeof(err)),
-			 0);
-	assert_int_equal(w, 2);
-	assert_int_equal(h, 1);
-	assert_int_equal(px[0], 0x00010203);
-	assert_int_equal(px[1], 0x00fafbfc);
-	free(px);
-}
-
-static void expect_ppm_fail(const char *data, size_t len, const char *want)
-{
-	uint32_t *px = (uint32_t *)0x1, w = 5, h = 6;
-	char err[256] = "";
-
-	assert_int_equal(vg_ppm_parse((const uint8_t *)data, len, &px, &w, &h,
-				      err, sizeof(err)),
-			 -1);
-	check_err(err, want);
-	assert_ptr_equal(px, (uint32_t *)0x1);
-	assert_int_equal(w, 5);
-	assert_int_equal(h, 6);
-}
-
-#define PPM_FAIL(lit, want) expect_ppm_fail(lit, sizeof(lit) - 1, want)
-
-static void test_ppm_parse_reject(void **state)
-{
-	(void)state;
-	PPM_FAIL("P3\n1 1\n255\n1 2 3\n", "not a binary PPM (P6)");
-	PPM_FAIL("P5\n1 1\n255\n\x01", "not a binary PPM (P6)");
-	PPM_FAIL("", "not a binary PPM (P6)");
-	PPM_FAIL("P6\n2 2\n255\n\x01\x02\x03", "truncated pixel data");
-	PPM_FAIL("P6\n1 1\n255\n\x01\x02\x03\x04", "trailing bytes");
-	PPM_FAIL("P6\n1 1\n65535\n\x01\x02\x03\x04\x05\x06",
-		 "unsupported maxval 65535");
-	PPM_FAIL("P6\n0 1\n255\n", "out of range");
-	PPM_FAIL("P6\n16385 1\n255\n", "out of range");
-	PPM_FAIL("P6\n99999999999 1\n255\n", "bad or missing width");
-	PPM_FAIL("P6\n1\n", "bad or missing height");
-	PPM_FAIL("P6\n1 1 255", "missing whitespace after maxval");
-	PPM_FAIL("P61 1 255\n\x01\x02\x03", "bad header before width");
-	PPM_FAIL("P6\n1 -1 255\n\x01\x02\x03", "bad or missing height");
-}
-
-/* ---- patterns ---- */
-
 static void test_pattern_names(void **state)
 {
 	enum vg_pattern p = VG_PATTERN_BARS;
@@ -693,8 +636,6 @@ int main(void)
 		cmocka_unit_test(test_png_reject_truncated),
 		cmocka_unit_test(test_png_reject_too_large),
 		cmocka_unit_test(test_png_write_errors),
-		cmocka_unit_test(test_ppm_parse_ok),
-		cmocka_unit_test(test_ppm_parse_reject),
 		cmocka_unit_test(test_pattern_names),
 		cmocka_unit_test(test_pattern_bars),
 		cmocka_unit_test(test_pattern_gradient),

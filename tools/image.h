@@ -31,13 +31,4 @@ int vg_png_write(const char *path, const uint32_t *px, uint32_t w, uint32_t h,
 int vg_png_read(const char *path, uint32_t **px, uint32_t *w, uint32_t *h,
 		char *err, size_t errlen);
 
-/*
- * Parse a binary PPM (P6, maxval 255, comments allowed in the header) held
- * in memory. The buffer must hold exactly one image: short pixel data and
- * trailing bytes are both rejected. Returns 0 with a malloc'ed tightly packed
- * buffer in *px, or -1 with a message in err (outputs untouched).
- */
-int vg_ppm_parse(const uint8_t *buf, size_t len, uint32_t **px, uint32_t *w,
-		 uint32_t *h, char *err, size_t errlen);
-
 #endif

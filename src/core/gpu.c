@@ -40,7 +40,7 @@ static void gpu_isr(void *ctx)
 
 	if (isr == 0)
 		return; /* shared line or spurious */
-	gpu->interrupts++;
+	__atomic_fetch_add(&gpu->interrupts, 1, __ATOMIC_RELAXED);
 	if (isr & VG_ISR_CONFIG)
 		__atomic_store_n(&gpu->config_changed, 1, __ATOMIC_RELEASE);
 	/* Cheap enough to do here; a WDDM port moves this to the DPC. */
@@ -258,6 +258,10 @@ void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *s)
 	const struct vg_cmdq *q[2] = {&gpu->ctrl, &gpu->cursor};
 	memset(s, 0, sizeof(*s));
 	for (int i = 0; i < 2; i++) {
+		if (!q[i]->lock)
+			continue;
+		/* The ISR updates these under the queue's lock. */
+		gpu->os->ops->lock(gpu->os, q[i]->lock);
 		s->commands += q[i]->stats.commands;
 		s->timeouts += q[i]->stats.timeouts;
 		s->late_completions += q[i]->stats.late_completions;
@@ -268,8 +272,9 @@ void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *s)
 		s->bad_used_entries += q[i]->vq.stats.bad_used_id +
 				       q[i]->vq.stats.bad_used_len +
 				       q[i]->vq.stats.bad_used_idx;
+		gpu->os->ops->unlock(gpu->os, q[i]->lock);
 	}
-	s->interrupts = gpu->interrupts;
+	s->interrupts = __atomic_load_n(&gpu->interrupts, __ATOMIC_RELAXED);
 	s->live_resources = gpu->live_resources;
 	s->live_backing_bytes = gpu->live_backing_bytes;
 }
