@@ -9,8 +9,8 @@
 
 /* Prints when level is within the threshold implied by verbose
  * (0: errors and warnings, 1: + info, 2: + debug). */
-void vgq_vlog(int verbose, enum vg_log_level level, const char *fmt,
-	      va_list ap);
+void vgq_vlog(int verbose, enum vg_log_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 void vgq_log(int verbose, enum vg_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

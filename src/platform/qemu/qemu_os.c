@@ -360,8 +360,8 @@ static uint64_t os_now_ns(struct vg_os *os)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void os_vlog(struct vg_os *os, enum vg_log_level level, const char *fmt,
-		    va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+os_vlog(struct vg_os *os, enum vg_log_level level, const char *fmt, va_list ap)
 {
 	vgq_vlog(to_qemu(os)->verbose, level, fmt, ap);
 }
