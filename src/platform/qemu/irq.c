@@ -72,9 +72,11 @@ static void *irq_thread(void *arg)
 		vg_isr_fn isr = irq->isr;
 		void *ctx = irq->ctx;
 
+		/* Counted before the call: the ISR may wake a waiter that
+		 * reads the count at once. */
+		atomic_fetch_add(&irq->count, 1);
 		pthread_mutex_unlock(&irq->lock);
 		isr(ctx);
-		atomic_fetch_add(&irq->count, 1);
 		pthread_mutex_lock(&irq->lock);
 
 		/* Level-triggered: still high means call again.  The ack's
