@@ -41,6 +41,21 @@ bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
+int cli_head_option(int argc, char **argv, int *i, unsigned long *head)
+{
+	if (strcmp(argv[*i], "--head"))
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_error("--head needs a value");
+		return -1;
+	}
+	if (!cli_parse_uint(argv[++*i], 15, head)) {
+		cli_error("--head wants 0..15, not '%s'", argv[*i]);
+		return -1;
+	}
+	return 1;
+}
+
 bool cli_parse_mode(const char *s, uint32_t *w, uint32_t *h)
 {
 	char buf[32];

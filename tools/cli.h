@@ -41,6 +41,10 @@ void cli_close(struct cli_session *s);
 /* Parses "WxH" (1..16384 each). */
 bool cli_parse_mode(const char *s, uint32_t *w, uint32_t *h);
 bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* If argv[*i] is "--head", parses its value into *head: returns 1 when
+ * consumed, 0 when argv[*i] is something else, -1 after printing an
+ * error. */
+int cli_head_option(int argc, char **argv, int *i, unsigned long *head);
 /* One "viogpu: ..." line on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports a failed driver call with the device's response code. */

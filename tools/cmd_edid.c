@@ -23,18 +23,14 @@ int cmd_edid(int argc, char **argv)
 			       cli_common_help());
 			return CLI_EXIT_OK;
 		}
-		if ((!strcmp(a, "--head") || !strcmp(a, "--raw")) &&
-		    i + 1 >= argc) {
-			cli_error("%s needs a value", a);
+		int hr = cli_head_option(argc, argv, &i, &head);
+		if (hr < 0)
 			return CLI_EXIT_USAGE;
-		}
-		if (!strcmp(a, "--head")) {
-			if (!cli_parse_uint(argv[++i], 15, &head)) {
-				cli_error("--head wants 0..15, not '%s'",
-					  argv[i]);
-				return CLI_EXIT_USAGE;
-			}
+		if (hr > 0)
 			continue;
+		if (!strcmp(a, "--raw") && i + 1 >= argc) {
+			cli_error("--raw needs a value");
+			return CLI_EXIT_USAGE;
 		}
 		if (!strcmp(a, "--raw")) {
 			raw = argv[++i];

@@ -46,7 +46,7 @@ int cmd_show(int argc, char **argv)
 				   : !strcmp(a, "--mode")  ? &mode
 				   : !strcmp(a, "--out")   ? &out
 							   : NULL;
-		bool num = !strcmp(a, "--head") || !strcmp(a, "--hold");
+		bool num = !strcmp(a, "--hold");
 		if ((dst || num) && i + 1 >= argc) {
 			cli_error("%s needs a value", a);
 			return CLI_EXIT_USAGE;
@@ -55,14 +55,11 @@ int cmd_show(int argc, char **argv)
 			*dst = argv[++i];
 			continue;
 		}
-		if (!strcmp(a, "--head")) {
-			if (!cli_parse_uint(argv[++i], 15, &head)) {
-				cli_error("--head wants 0..15, not '%s'",
-					  argv[i]);
-				return CLI_EXIT_USAGE;
-			}
+		int hr = cli_head_option(argc, argv, &i, &head);
+		if (hr < 0)
+			return CLI_EXIT_USAGE;
+		if (hr > 0)
 			continue;
-		}
 		if (!strcmp(a, "--hold")) {
 			if (!cli_parse_uint(argv[++i], 86400, &hold)) {
 				cli_error("--hold wants seconds, not '%s'",

@@ -147,8 +147,9 @@ static vg_status fb_create_format(struct vg_gpu *gpu, uint32_t width,
 	};
 	st = vg_gpu_exec(gpu, &create, sizeof(create), VG_RESP_OK_NODATA, NULL,
 			 0);
-	if (st == VG_E_TIMEOUT || st == VG_E_NODEV) {
-		/* The device may still create it: the id is not ours. */
+	if (st == VG_E_TIMEOUT || st == VG_E_NODEV || st == VG_E_PROTOCOL) {
+		/* The device may still create it (or did, and garbled the
+		 * answer): the id is not ours. */
 		gpu->live_resources++;
 		vg_quarantine_add(gpu, fb->id, NULL);
 		goto err_free_backing;

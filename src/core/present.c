@@ -61,41 +61,31 @@ static void batch_finish(struct vg_gpu *gpu, struct batch *b)
 	b->n = 0;
 }
 
+/* Queues one fenced command; when requests or ring slots run out, waits
+ * for what this batch already queued and tries once more. */
 static vg_status batch_add(struct vg_gpu *gpu, struct batch *b, const void *cmd,
 			   uint32_t len)
 {
 	const struct vg_ctrl_hdr *h = cmd;
-	struct vg_req *req;
+	vg_status st = VG_E_BUSY;
 
-	/* Leave a few requests for other callers (the ISR never allocates,
-	 * but a cursor update may come in between). */
+	/* Leave half the requests to other callers (a cursor update may
+	 * come in between). */
 	if (b->n == VG_CTRL_REQS / 2)
 		batch_finish(gpu, b);
-	req = vg_cmd_alloc(&gpu->ctrl, h->type, len,
-			   sizeof(struct vg_ctrl_hdr));
-	if (!req) {
-		batch_finish(gpu, b);
-		req = vg_cmd_alloc(&gpu->ctrl, h->type, len,
-				   sizeof(struct vg_ctrl_hdr));
+	for (int attempt = 0; attempt < 2 && st == VG_E_BUSY; attempt++) {
+		if (attempt)
+			batch_finish(gpu, b);
+		struct vg_req *req = vg_cmd_alloc(&gpu->ctrl, h->type, len,
+						  sizeof(struct vg_ctrl_hdr));
 		if (!req)
-			return VG_E_BUSY;
-	}
-	memcpy(req->cmd + sizeof(*h), (const uint8_t *)cmd + sizeof(*h),
-	       len - sizeof(*h));
-	vg_status st = vg_cmd_queue(req, true);
-	if (st == VG_E_BUSY) {
-		/* Ring full: drain what we queued and retry once. */
-		batch_finish(gpu, b);
-		req = vg_cmd_alloc(&gpu->ctrl, h->type, len,
-				   sizeof(struct vg_ctrl_hdr));
-		if (!req)
-			return VG_E_BUSY;
+			continue;
 		memcpy(req->cmd + sizeof(*h), (const uint8_t *)cmd + sizeof(*h),
 		       len - sizeof(*h));
 		st = vg_cmd_queue(req, true);
+		if (st == VG_OK)
+			b->reqs[b->n++] = req;
 	}
-	if (st == VG_OK)
-		b->reqs[b->n++] = req;
 	return st;
 }
 

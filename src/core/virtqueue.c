@@ -122,6 +122,17 @@ void vg_vq_reset(struct vg_vq *vq, void (*abandoned)(void *cookie, void *ctx),
 	vq_rebuild_free_list(vq);
 }
 
+/* The last descriptor of a chain has no NEXT flag and next 0. */
+static void fill_desc(struct vg_vring_desc *d, const struct vg_sg *sg,
+		      bool device_writes, bool more, uint16_t next)
+{
+	d->addr = sg->addr;
+	d->len = sg->len;
+	d->flags = (uint16_t)((device_writes ? VG_DESC_F_WRITE : 0) |
+			      (more ? VG_DESC_F_NEXT : 0));
+	d->next = more ? next : 0;
+}
+
 vg_status vg_vq_add(struct vg_vq *vq, const struct vg_sg *sg, unsigned n_out,
 		    unsigned n_in, const struct vg_indirect *ind, void *cookie)
 {
@@ -141,40 +152,23 @@ vg_status vg_vq_add(struct vg_vq *vq, const struct vg_sg *sg, unsigned n_out,
 		in_len += sg[i].len;
 
 	uint16_t head = vq->free_head;
-	uint16_t idx = head, prev = head;
+	uint16_t idx = head;
 	if (indirect) {
-		for (unsigned i = 0; i < total; i++) {
-			struct vg_vring_desc *d = &ind->table[i];
-			d->addr = sg[i].addr;
-			d->len = sg[i].len;
-			d->flags =
-				(uint16_t)((i >= n_out ? VG_DESC_F_WRITE : 0) |
-					   (i + 1 < total ? VG_DESC_F_NEXT
-							  : 0));
-			d->next = (uint16_t)(i + 1 < total ? i + 1 : 0);
-		}
+		for (unsigned i = 0; i < total; i++)
+			fill_desc(&ind->table[i], &sg[i], i >= n_out,
+				  i + 1 < total, (uint16_t)(i + 1));
 		vq->desc[idx].addr = ind->addr;
 		vq->desc[idx].len = (uint32_t)(total * sizeof(*ind->table));
 		vq->desc[idx].flags = VG_DESC_F_INDIRECT;
 		vq->desc[idx].next = 0;
-		prev = idx;
 		idx = vq->next[idx];
 	} else {
 		for (unsigned i = 0; i < total; i++) {
-			struct vg_vring_desc *d = &vq->desc[idx];
-			d->addr = sg[i].addr;
-			d->len = sg[i].len;
-			d->flags =
-				(uint16_t)((i >= n_out ? VG_DESC_F_WRITE : 0) |
-					   (i + 1 < total ? VG_DESC_F_NEXT
-							  : 0));
-			d->next = vq->next[idx];
-			prev = idx;
+			fill_desc(&vq->desc[idx], &sg[i], i >= n_out,
+				  i + 1 < total, vq->next[idx]);
 			idx = vq->next[idx];
 		}
-		vq->desc[prev].next = 0;
 	}
-	(void)prev;
 	vq->free_head = idx;
 	vq->num_free = (uint16_t)(vq->num_free - ring_descs);
 	vq->chain_ndesc[head] = (uint16_t)ring_descs;
