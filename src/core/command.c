@@ -44,8 +44,10 @@ vg_status vg_cmdq_init(struct vg_cmdq *q, struct vg_os *os,
 	q->has_responses = has_responses;
 	q->verbose = verbose;
 	q->next_fence = 1;
-	if (size == 0)
-		return VG_E_NODEV;
+	if (size == 0) {
+		st = VG_E_NODEV;
+		goto fail;
+	}
 	while (size > max_size || (size & (size - 1)))
 		size = (uint16_t)(size & (size - 1) ? size & (size - 1)
 						    : size >> 1);

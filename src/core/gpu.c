@@ -226,12 +226,13 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 	for (uint32_t h = 0; h < gpu->num_scanouts; h++)
 		if (gpu->scanout_fb[h])
 			(void)vg_gpu_set_scanout(gpu, h, NULL);
+	/* The cursor image is ours (it is on gpu->fbs too): not a leak. */
+	vg_fb_destroy(gpu->cursor_fb);
 	if (gpu->fbs)
 		vg_gpu_log(gpu, VG_LOG_WARN,
 			   "destroying framebuffers the caller left behind");
 	while (gpu->fbs)
 		vg_fb_destroy(gpu->fbs);
-	vg_fb_destroy(gpu->cursor_fb);
 	gpu_stop(gpu);
 	struct vg_os *os = gpu->os;
 	os->ops->free(os, gpu->id_used);
