@@ -29,6 +29,11 @@ struct vg_fb;
 struct vg_gpu_options {
 	uint32_t cmd_timeout_ms; /* 0: 5000 */
 	int verbose;		 /* 0 quiet, 1 info, 2 debug (per command) */
+	/* Reset and rebuild a hung device (a timed-out command, or
+	 * DEVICE_NEEDS_RESET) at the start of the next call, so callers need
+	 * not run the watchdog themselves.  The call that saw the timeout
+	 * still fails. */
+	bool auto_recover;
 };
 
 /* What was negotiated; filled by vg_gpu_get_info. */
@@ -66,6 +71,7 @@ struct vg_gpu_stats {
 	uint64_t device_errors;	   /* ERR_* responses */
 	uint32_t live_resources;
 	uint64_t live_backing_bytes;
+	uint64_t resets; /* device resets with rebuild */
 };
 
 struct vg_status_detail {
@@ -119,6 +125,21 @@ vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
  */
 vg_status vg_gpu_present(struct vg_gpu *gpu, struct vg_fb *fb,
 			 const struct vg_rect *dirty, unsigned n);
+
+/*
+ * Resets the device and rebuilds what the driver showed: every
+ * framebuffer's resource and backing (the pixels live in guest memory),
+ * every head's scanout with a full present, and the cursor.  Abandoned
+ * requests and quarantined resources become the driver's again.  On
+ * failure the device stays marked hung; call again later.
+ */
+vg_status vg_gpu_reset(struct vg_gpu *gpu);
+/*
+ * Checks the device: a command that timed out or DEVICE_NEEDS_RESET means
+ * it is hung, and the watchdog resets it (vg_gpu_reset).  *did_reset (may
+ * be NULL) tells whether it did.  Call it periodically, e.g. every second.
+ */
+vg_status vg_gpu_watchdog(struct vg_gpu *gpu, bool *did_reset);
 
 /* Cursor: image is 64x64 0xAARRGGBB; NULL hides the cursor. */
 vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,

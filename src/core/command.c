@@ -21,6 +21,17 @@ static void req_free_extra(struct vg_req *req)
 	req->extra_len = 0;
 }
 
+/* Device address of byte off of dma (off inside the buffer). */
+static uint64_t dma_dev_addr(const struct vg_dma *dma, uint64_t off)
+{
+	for (uint32_t i = 0; i < dma->nsegs; i++) {
+		if (off < dma->segs[i].len)
+			return dma->segs[i].addr + off;
+		off -= dma->segs[i].len;
+	}
+	return 0; /* unreachable for off < dma->size */
+}
+
 /* Called with q->lock held. */
 static void req_put_free(struct vg_req *req)
 {
@@ -67,17 +78,21 @@ vg_status vg_cmdq_init(struct vg_cmdq *q, struct vg_os *os,
 		goto fail;
 	}
 	q->nreqs = nreqs;
+	/* One page per request, all in one buffer: the pages may be
+	 * scattered, but each lies inside one segment. */
+	st = ops->dma_alloc(os, (size_t)nreqs * VG_PAGE_SIZE, VG_PAGE_SIZE,
+			    &q->pages);
+	if (st != VG_OK)
+		goto fail;
 	for (unsigned i = 0; i < nreqs; i++) {
 		struct vg_req *r = &q->reqs[i];
 		r->q = q;
-		st = ops->dma_alloc(os, VG_PAGE_SIZE, VG_PAGE_SIZE, &r->page);
-		if (st != VG_OK)
-			goto fail;
 		st = ops->event_create(os, &r->ev);
 		if (st != VG_OK)
 			goto fail;
-		uint8_t *base = r->page.cpu;
-		uint64_t dev = r->page.segs[0].addr;
+		uint64_t off = (uint64_t)i * VG_PAGE_SIZE;
+		uint8_t *base = (uint8_t *)q->pages.cpu + off;
+		uint64_t dev = dma_dev_addr(&q->pages, off);
 		r->cmd = base;
 		r->cmd_addr = dev;
 		r->resp = base + VG_REQ_CMD_MAX;
@@ -88,17 +103,26 @@ vg_status vg_cmdq_init(struct vg_cmdq *q, struct vg_os *os,
 		req_put_free(r);
 	}
 
-	uint32_t noff;
-	st = vg_tp_queue_enable(tp, index, size, q->vq.desc_addr,
-				q->vq.avail_addr, q->vq.used_addr, &noff);
+	st = vg_cmdq_restart(q);
 	if (st != VG_OK)
 		goto fail;
-	q->notify_off = noff;
-	vg_vq_enable_cb(&q->vq);
 	return VG_OK;
 fail:
 	vg_cmdq_finish(q);
 	return st;
+}
+
+vg_status vg_cmdq_restart(struct vg_cmdq *q)
+{
+	uint32_t noff;
+	vg_status st = vg_tp_queue_enable(q->tp, q->vq.index, q->vq.size,
+					  q->vq.desc_addr, q->vq.avail_addr,
+					  q->vq.used_addr, &noff);
+	if (st != VG_OK)
+		return st;
+	q->notify_off = noff;
+	vg_vq_enable_cb(&q->vq);
+	return VG_OK;
 }
 
 void vg_cmdq_finish(struct vg_cmdq *q)
@@ -111,9 +135,9 @@ void vg_cmdq_finish(struct vg_cmdq *q)
 		if (r->q)
 			req_free_extra(r);
 		ops->event_destroy(q->os, r->ev);
-		if (r->page.cpu)
-			ops->dma_free(q->os, &r->page);
 	}
+	if (q->pages.cpu)
+		ops->dma_free(q->os, &q->pages);
 	ops->free(q->os, q->reqs);
 	ops->lock_destroy(q->os, q->lock);
 	vg_vq_finish(&q->vq);

@@ -2,8 +2,9 @@
 /*
  * Request lifetime on one virtqueue.
  *
- * A request owns one DMA page (command | response | indirect table) and
- * optionally an extra DMA buffer (e.g. ATTACH_BACKING's entry list).
+ * A request owns one DMA page (command | response | indirect table) of
+ * its queue's page pool, and optionally an extra DMA buffer (e.g.
+ * ATTACH_BACKING's entry list).
  * States: FREE -> BUILDING (vg_cmd_alloc) -> IN_FLIGHT (vg_cmd_queue) ->
  * DONE (completion) -> FREE (vg_cmd_wait).  A waiter that gives up moves
  * an in-flight request to ABANDONED: it still belongs to the device, and
@@ -39,7 +40,6 @@ struct vg_cmdq;
 struct vg_req {
 	struct vg_cmdq *q;
 	struct vg_req *next; /* free / reclaim list */
-	struct vg_dma page;
 	uint8_t *cmd;
 	uint8_t *resp;
 	uint64_t cmd_addr, resp_addr;
@@ -73,6 +73,7 @@ struct vg_cmdq {
 	struct vg_lock *lock;
 	struct vg_req *reqs;
 	unsigned nreqs;
+	struct vg_dma pages;	     /* one page per request */
 	struct vg_req *free_list;    /* guarded by lock */
 	struct vg_req *reclaim_list; /* guarded by lock */
 	uint64_t next_fence;	     /* guarded by lock */
@@ -116,6 +117,8 @@ void vg_cmdq_process_used(struct vg_cmdq *q);
 /* After a device reset: every in-flight or abandoned request is the
  * driver's again. */
 void vg_cmdq_reset(struct vg_cmdq *q);
+/* Programs the (reset) queue into the device again. */
+vg_status vg_cmdq_restart(struct vg_cmdq *q);
 
 /*
  * Checks a response the device wrote.  Pure function (fuzzed).  Returns

@@ -85,6 +85,7 @@ vg_status vg_display_read_all(struct vg_gpu *gpu)
 
 vg_status vg_gpu_refresh_displays(struct vg_gpu *gpu)
 {
+	vg_gpu_recover_if_needed(gpu);
 	__atomic_store_n(&gpu->config_changed, 0, __ATOMIC_RELEASE);
 	vg_status st = vg_display_read_all(gpu);
 	/* Acknowledge the display event only after reading the new state. */
@@ -112,8 +113,11 @@ vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
 	};
 	vg_status st;
 
+	vg_gpu_recover_if_needed(gpu);
 	if (head >= gpu->num_scanouts)
 		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+	if (fb && !fb->on_device)
+		return vg_gpu_fail(gpu, VG_E_NEEDS_RESET, 0);
 	if (fb) {
 		cmd.resource_id = fb->id;
 		cmd.r = (struct vg_rect){0, 0, fb->width, fb->height};

@@ -108,6 +108,62 @@ vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id)
 	return vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_NODATA, NULL, 0);
 }
 
+/*
+ * Creates fb's host resource and attaches its backing.  On failure the
+ * device holds nothing of fb, except where it may: then, unless
+ * keep_claims, the id (and the backing, if attach may have landed) move
+ * to the quarantine and fb->id / fb->backing are cleared; with
+ * keep_claims (the reset path) they stay in fb and the device is marked
+ * hung, so the next reset takes them back.
+ */
+vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
+			  bool keep_claims)
+{
+	vg_status st;
+	struct vg_cmd_resource_create_2d create = {
+		.hdr.type = VG_CMD_RESOURCE_CREATE_2D,
+		.resource_id = fb->id,
+		.format = fb->format,
+		.width = fb->width,
+		.height = fb->height,
+	};
+
+	st = vg_gpu_exec(gpu, &create, sizeof(create), VG_RESP_OK_NODATA, NULL,
+			 0);
+	if (st == VG_E_TIMEOUT || st == VG_E_NODEV || st == VG_E_PROTOCOL) {
+		/* The device may still create it (or did, and garbled the
+		 * answer): the id is not ours. */
+		gpu->hung = gpu->hung || st != VG_E_PROTOCOL;
+		if (!keep_claims) {
+			gpu->live_resources++;
+			vg_quarantine_add(gpu, fb->id, NULL);
+			fb->id = 0;
+		}
+		return st;
+	}
+	if (st != VG_OK)
+		return st;
+	gpu->live_resources++;
+
+	st = attach_backing(gpu, fb);
+	if (st == VG_OK) {
+		fb->on_device = true;
+		return VG_OK;
+	}
+	vg_status unref = vg_gpu_unref_resource(gpu, fb->id);
+	if (unref == VG_OK) {
+		gpu->live_resources--;
+	} else if (!keep_claims) {
+		/* Attach may have landed; keep both until reset. */
+		gpu->live_backing_bytes += fb->backing.size;
+		vg_quarantine_add(gpu, fb->id, &fb->backing);
+		fb->id = 0;
+	}
+	/* Report the first failure, not the unwinding's. */
+	gpu->last_error.status = st;
+	return st;
+}
+
 static vg_status fb_create_format(struct vg_gpu *gpu, uint32_t width,
 				  uint32_t height, uint32_t format,
 				  struct vg_fb **out)
@@ -126,6 +182,7 @@ static vg_status fb_create_format(struct vg_gpu *gpu, uint32_t width,
 	fb->width = width;
 	fb->height = height;
 	fb->stride = width * 4;
+	fb->format = format;
 	fb->id = vg_id_alloc(gpu);
 	if (!fb->id) {
 		st = vg_gpu_fail(gpu, VG_E_BUSY, 0);
@@ -137,62 +194,29 @@ static vg_status fb_create_format(struct vg_gpu *gpu, uint32_t width,
 		vg_gpu_fail(gpu, st, 0);
 		goto err_free_id;
 	}
-
-	struct vg_cmd_resource_create_2d create = {
-		.hdr.type = VG_CMD_RESOURCE_CREATE_2D,
-		.resource_id = fb->id,
-		.format = format,
-		.width = width,
-		.height = height,
-	};
-	st = vg_gpu_exec(gpu, &create, sizeof(create), VG_RESP_OK_NODATA, NULL,
-			 0);
-	if (st == VG_E_TIMEOUT || st == VG_E_NODEV || st == VG_E_PROTOCOL) {
-		/* The device may still create it (or did, and garbled the
-		 * answer): the id is not ours. */
-		gpu->live_resources++;
-		vg_quarantine_add(gpu, fb->id, NULL);
+	st = vg_fb_to_device(gpu, fb, false);
+	if (st != VG_OK)
 		goto err_free_backing;
-	}
-	if (st != VG_OK)
-		goto err_free_id_backing;
-	gpu->live_resources++;
-
-	st = attach_backing(gpu, fb);
-	if (st != VG_OK)
-		goto err_unref;
-	fb->attached = true;
 	gpu->live_backing_bytes += fb->backing.size;
 	fb->next = gpu->fbs;
 	gpu->fbs = fb;
 	*out = fb;
 	return VG_OK;
 
-err_unref:
-	if (vg_gpu_unref_resource(gpu, fb->id) != VG_OK) {
-		/* Attach may have landed; keep both until reset. */
-		gpu->live_backing_bytes += fb->backing.size;
-		vg_quarantine_add(gpu, fb->id, &fb->backing);
-		goto err_free_fb;
-	}
-	gpu->live_resources--;
-err_free_id_backing:
-	vg_id_free(gpu, fb->id);
 err_free_backing:
-	ops->dma_free(gpu->os, &fb->backing);
-	goto err_free_fb;
+	if (fb->backing.cpu) /* not if the quarantine took it */
+		ops->dma_free(gpu->os, &fb->backing);
 err_free_id:
-	vg_id_free(gpu, fb->id);
+	vg_id_free(gpu, fb->id); /* 0 if the quarantine took it */
 err_free_fb:
 	ops->free(gpu->os, fb);
-	/* Report the first failure, not the unwinding's. */
-	gpu->last_error.status = st;
 	return st;
 }
 
 vg_status vg_fb_create(struct vg_gpu *gpu, uint32_t width, uint32_t height,
 		       struct vg_fb **out)
 {
+	vg_gpu_recover_if_needed(gpu);
 	return fb_create_format(gpu, width, height, VG_FORMAT_B8G8R8X8_UNORM,
 				out);
 }
@@ -221,6 +245,23 @@ void vg_fb_destroy(struct vg_fb *fb)
 			break;
 		}
 
+	if (gpu->hung) {
+		/* A hung device answers nothing, and may still hold the
+		 * resource: keep id and backing until the reset. */
+		if (!fb->on_device)
+			gpu->live_resources++; /* the quarantine counts it */
+		vg_quarantine_add(gpu, fb->id, &fb->backing);
+		ops->free(gpu->os, fb);
+		return;
+	}
+	if (!fb->on_device) {
+		/* Lost in a reset that could not rebuild it. */
+		gpu->live_backing_bytes -= fb->backing.size;
+		ops->dma_free(gpu->os, &fb->backing);
+		vg_id_free(gpu, fb->id);
+		ops->free(gpu->os, fb);
+		return;
+	}
 	struct vg_cmd_resource_detach_backing detach = {
 		.hdr.type = VG_CMD_RESOURCE_DETACH_BACKING,
 		.resource_id = fb->id,

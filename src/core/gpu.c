@@ -26,6 +26,8 @@ void vg_gpu_log(struct vg_gpu *gpu, enum vg_log_level lvl, const char *fmt, ...)
 
 vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st, uint32_t resp_type)
 {
+	if (st == VG_E_TIMEOUT)
+		gpu->hung = true; /* the watchdog's cue */
 	if (st != VG_OK) {
 		gpu->last_error.status = st;
 		gpu->last_error.resp_type = st == VG_E_DEVICE ? resp_type : 0;
@@ -41,8 +43,14 @@ static void gpu_isr(void *ctx)
 	if (isr == 0)
 		return; /* shared line or spurious */
 	__atomic_fetch_add(&gpu->interrupts, 1, __ATOMIC_RELAXED);
-	if (isr & VG_ISR_CONFIG)
+	if (isr & VG_ISR_CONFIG) {
 		__atomic_store_n(&gpu->config_changed, 1, __ATOMIC_RELEASE);
+		/* DEVICE_NEEDS_RESET also arrives as a config change. */
+		if (vg_tp_get_status(&gpu->tp) &
+		    (VG_STATUS_NEEDS_RESET | VG_STATUS_FAILED))
+			__atomic_store_n(&gpu->needs_reset, 1,
+					 __ATOMIC_RELEASE);
+	}
 	/* Cheap enough to do here; a WDDM port moves this to the DPC. */
 	vg_cmdq_process_used(&gpu->ctrl);
 	vg_cmdq_process_used(&gpu->cursor);
@@ -223,6 +231,18 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 {
 	if (!gpu)
 		return;
+	if (gpu->hung || __atomic_load_n(&gpu->needs_reset, __ATOMIC_ACQUIRE)) {
+		/* No point waiting on a hung device for every unref: forget
+		 * what it holds; gpu_stop's reset takes it all back. */
+		for (struct vg_fb *fb = gpu->fbs; fb; fb = fb->next) {
+			if (fb->on_device)
+				gpu->live_resources--;
+			fb->on_device = false;
+		}
+		for (uint32_t h = 0; h < gpu->num_scanouts; h++)
+			gpu->scanout_fb[h] = NULL;
+		gpu->hung = true;
+	}
 	for (uint32_t h = 0; h < gpu->num_scanouts; h++)
 		if (gpu->scanout_fb[h])
 			(void)vg_gpu_set_scanout(gpu, h, NULL);
@@ -277,6 +297,7 @@ void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *s)
 	}
 	s->interrupts = __atomic_load_n(&gpu->interrupts, __ATOMIC_RELAXED);
 	s->live_resources = gpu->live_resources;
+	s->resets = gpu->resets;
 	s->live_backing_bytes = gpu->live_backing_bytes;
 }
 

@@ -24,7 +24,8 @@ struct vg_fb {
 	uint32_t width, height, stride;
 	struct vg_dma backing;
 	uint32_t nentries;
-	bool attached;
+	uint32_t format;
+	bool on_device; /* the device holds the resource with our backing */
 };
 
 /* A host resource or a backing the device may still use after a failed
@@ -44,6 +45,14 @@ struct vg_gpu {
 	struct vg_cmdq cursor;
 	bool irq_connected;
 	bool driver_ok;
+	bool hung;		       /* a command timed out */
+	volatile uint32_t needs_reset; /* set by the ISR */
+	uint64_t resets;
+	bool in_reset; /* rebuild calls public entry points */
+	struct vg_cursor_state {
+		bool visible;
+		uint32_t head, hot_x, hot_y, x, y;
+	} cursor_state;
 
 	uint32_t num_scanouts;
 	struct vg_display displays[VG_MAX_SCANOUTS];
@@ -70,6 +79,12 @@ vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st, uint32_t resp_type);
 vg_status vg_gpu_exec(struct vg_gpu *gpu, const void *cmd, uint32_t cmd_len,
 		      uint32_t expected_resp, void *resp, uint32_t resp_len);
 vg_status vg_fb_create_cursor(struct vg_gpu *gpu, struct vg_fb **out);
+vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
+			  bool keep_claims);
+/* Transfers the whole cursor image and shows it where it was. */
+vg_status vg_cursor_restore(struct vg_gpu *gpu);
+/* With options.auto_recover: resets a hung device before a call. */
+void vg_gpu_recover_if_needed(struct vg_gpu *gpu);
 vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id);
 
 uint32_t vg_id_alloc(struct vg_gpu *gpu);

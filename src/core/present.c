@@ -109,6 +109,9 @@ vg_status vg_gpu_present(struct vg_gpu *gpu, struct vg_fb *fb,
 	bool have = false;
 	vg_status st = VG_OK;
 
+	vg_gpu_recover_if_needed(gpu);
+	if (!fb->on_device)
+		return vg_gpu_fail(gpu, VG_E_NEEDS_RESET, 0);
 	if (n == 0) {
 		dirty = &full;
 		n = 1;
@@ -157,17 +160,40 @@ static vg_status cursor_cmd(struct vg_gpu *gpu, uint32_t type, uint32_t head,
 	return vg_gpu_fail(gpu, st, 0);
 }
 
+/* Uploads the cursor image already in cursor_fb and shows it. */
+static vg_status cursor_show(struct vg_gpu *gpu)
+{
+	struct vg_cursor_state *cs = &gpu->cursor_state;
+	struct vg_fb *fb = gpu->cursor_fb;
+	struct batch b = {.n = 0, .first_error = VG_OK};
+	struct vg_rect all = {0, 0, VG_CURSOR_SIZE, VG_CURSOR_SIZE};
+	vg_status st = vg_gpu_transfer(gpu, fb, &all, &b);
+
+	batch_finish(gpu, &b);
+	if (st == VG_OK)
+		st = b.first_error;
+	if (st != VG_OK)
+		return vg_gpu_fail(gpu, st, b.first_resp);
+	return cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, cs->head, fb->id,
+			  cs->hot_x, cs->hot_y, cs->x, cs->y);
+}
+
 vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
 			       const uint32_t *image64, uint32_t hot_x,
 			       uint32_t hot_y, uint32_t x, uint32_t y)
 {
+	struct vg_cursor_state *cs = &gpu->cursor_state;
 	vg_status st;
 
+	vg_gpu_recover_if_needed(gpu);
 	if (head >= gpu->num_scanouts)
 		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
-	if (!image64)
-		return cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, head, 0, 0, 0, x,
-				  y);
+	if (!image64) {
+		st = cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, head, 0, 0, 0, x, y);
+		if (st == VG_OK)
+			cs->visible = false;
+		return st;
+	}
 	if (hot_x >= VG_CURSOR_SIZE || hot_y >= VG_CURSOR_SIZE)
 		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
 	if (!gpu->cursor_fb) {
@@ -179,22 +205,29 @@ vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
 	for (uint32_t row = 0; row < VG_CURSOR_SIZE; row++)
 		memcpy((uint8_t *)fb->backing.cpu + row * fb->stride,
 		       image64 + row * VG_CURSOR_SIZE, VG_CURSOR_SIZE * 4);
-	struct batch b = {.n = 0, .first_error = VG_OK};
-	struct vg_rect all = {0, 0, VG_CURSOR_SIZE, VG_CURSOR_SIZE};
-	st = vg_gpu_transfer(gpu, fb, &all, &b);
-	batch_finish(gpu, &b);
-	if (st == VG_OK)
-		st = b.first_error;
-	if (st != VG_OK)
-		return vg_gpu_fail(gpu, st, b.first_resp);
-	return cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, head, fb->id, hot_x, hot_y,
-			  x, y);
+	*cs = (struct vg_cursor_state){true, head, hot_x, hot_y, x, y};
+	return cursor_show(gpu);
 }
 
 vg_status vg_gpu_cursor_move(struct vg_gpu *gpu, uint32_t head, uint32_t x,
 			     uint32_t y)
 {
+	vg_gpu_recover_if_needed(gpu);
 	if (head >= gpu->num_scanouts)
 		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
-	return cursor_cmd(gpu, VG_CMD_MOVE_CURSOR, head, 0, 0, 0, x, y);
+	vg_status st = cursor_cmd(gpu, VG_CMD_MOVE_CURSOR, head, 0, 0, 0, x, y);
+	if (st == VG_OK) {
+		gpu->cursor_state.head = head;
+		gpu->cursor_state.x = x;
+		gpu->cursor_state.y = y;
+	}
+	return st;
+}
+
+vg_status vg_cursor_restore(struct vg_gpu *gpu)
+{
+	if (!gpu->cursor_state.visible || !gpu->cursor_fb ||
+	    !gpu->cursor_fb->on_device)
+		return VG_OK;
+	return cursor_show(gpu);
 }

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Device reset and rebuild, and the watchdog that decides when.
+ *
+ * After a reset the device owns nothing: every abandoned request and
+ * quarantined resource is the driver's again.  What the user saw is
+ * rebuilt from the driver's own state: framebuffers keep their pixels in
+ * guest memory, the scanout table says which head showed which, and the
+ * cursor state says where the cursor was.
+ */
+#include "gpu_internal.h"
+
+static vg_status restart_device(struct vg_gpu *gpu)
+{
+	uint64_t had = gpu->tp.driver_features;
+	vg_status st;
+
+	st = vg_tp_reset(&gpu->tp);
+	if (st != VG_OK)
+		return st;
+	vg_cmdq_reset(&gpu->cursor);
+	vg_cmdq_reset(&gpu->ctrl);
+	vg_quarantine_release(gpu);
+	/* The rings were laid out for these features: insist on them. */
+	st = vg_tp_negotiate(&gpu->tp, had, had);
+	if (st != VG_OK)
+		return st;
+	st = vg_cmdq_restart(&gpu->ctrl);
+	if (st == VG_OK)
+		st = vg_cmdq_restart(&gpu->cursor);
+	if (st != VG_OK)
+		return st;
+	vg_tp_add_status(&gpu->tp, VG_STATUS_DRIVER_OK);
+	if (vg_tp_get_status(&gpu->tp) & VG_STATUS_NEEDS_RESET)
+		return VG_E_NEEDS_RESET;
+	return VG_OK;
+}
+
+static vg_status rebuild(struct vg_gpu *gpu)
+{
+	vg_status st = VG_OK, first = VG_OK;
+
+	for (struct vg_fb *fb = gpu->fbs; fb; fb = fb->next) {
+		st = vg_fb_to_device(gpu, fb, true);
+		if (st != VG_OK && first == VG_OK)
+			first = st;
+	}
+	for (uint32_t h = 0; h < gpu->num_scanouts; h++) {
+		struct vg_fb *fb = gpu->scanout_fb[h];
+		if (!fb || !fb->on_device)
+			continue;
+		st = vg_gpu_set_scanout(gpu, h, fb);
+		if (st == VG_OK)
+			st = vg_gpu_present(gpu, fb, NULL, 0);
+		if (st != VG_OK && first == VG_OK)
+			first = st;
+	}
+	st = vg_cursor_restore(gpu);
+	if (st != VG_OK && first == VG_OK)
+		first = st;
+	/* A monitor may have changed while the device was away. */
+	st = vg_display_read_all(gpu);
+	return first != VG_OK ? first : st;
+}
+
+vg_status vg_gpu_reset(struct vg_gpu *gpu)
+{
+	vg_gpu_log(gpu, VG_LOG_WARN, "resetting the device%s",
+		   gpu->hung ? " (it stopped answering)" : "");
+	for (struct vg_fb *fb = gpu->fbs; fb; fb = fb->next) {
+		if (fb->on_device)
+			gpu->live_resources--;
+		fb->on_device = false;
+	}
+	gpu->hung = false;
+	__atomic_store_n(&gpu->needs_reset, 0, __ATOMIC_RELEASE);
+	gpu->resets++;
+
+	gpu->in_reset = true;
+	vg_status st = restart_device(gpu);
+	if (st == VG_OK)
+		st = rebuild(gpu);
+	gpu->in_reset = false;
+	if (st != VG_OK) {
+		/* Try again next time; nothing is lost meanwhile. */
+		gpu->hung = true;
+		vg_gpu_log(gpu, VG_LOG_ERROR, "device reset failed: %s",
+			   vg_status_str(st));
+		return vg_gpu_fail(gpu, st, gpu->last_error.resp_type);
+	}
+	vg_gpu_log(gpu, VG_LOG_WARN, "device reset; display restored");
+	return VG_OK;
+}
+
+static bool device_hung(struct vg_gpu *gpu)
+{
+	if (gpu->hung || __atomic_load_n(&gpu->needs_reset, __ATOMIC_ACQUIRE))
+		return true;
+	/* A lost config interrupt must not hide NEEDS_RESET. */
+	return vg_tp_get_status(&gpu->tp) &
+	       (VG_STATUS_NEEDS_RESET | VG_STATUS_FAILED);
+}
+
+vg_status vg_gpu_watchdog(struct vg_gpu *gpu, bool *did_reset)
+{
+	bool hung = device_hung(gpu);
+	if (did_reset)
+		*did_reset = hung;
+	return hung ? vg_gpu_reset(gpu) : VG_OK;
+}
+
+void vg_gpu_recover_if_needed(struct vg_gpu *gpu)
+{
+	/* Flags only: no register read on the fast path. */
+	if (gpu->opt.auto_recover && !gpu->in_reset &&
+	    (gpu->hung || __atomic_load_n(&gpu->needs_reset, __ATOMIC_ACQUIRE)))
+		(void)vg_gpu_reset(gpu);
+}
