@@ -1,11 +1,17 @@
+SHELL := /bin/bash
+
 # The two commands a newcomer needs: `make demo` and `make check`.
 # Both install the Debian packages they need when run as root.
 BUILD      ?= build
 TSAN_BUILD ?= build-tsan
 REL_BUILD  ?= build-release
+FUZZ_BUILD ?= build-fuzz
+# make check fuzzes this long; `make fuzz FUZZ_SECONDS=3600` for a long run.
+FUZZ_SECONDS ?= 30
+FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
 MESON_SETUP = meson setup --wipe
 
-.PHONY: all deps build check demo bench format format-check clean
+.PHONY: all deps build check demo bench fuzz format format-check clean
 
 all: build
 
@@ -26,9 +32,20 @@ $(TSAN_BUILD)/build.ninja: | deps
 $(REL_BUILD)/build.ninja: | deps
 	meson setup $(REL_BUILD) --buildtype=release -Db_sanitize=none
 
-check: build $(TSAN_BUILD)/build.ninja format-check
+$(FUZZ_BUILD)/build.ninja: | deps
+	CC=clang meson setup $(FUZZ_BUILD) -Dfuzzing=true
+
+check: build $(TSAN_BUILD)/build.ninja format-check fuzz
 	ninja -C $(TSAN_BUILD)
 	python3 scripts/run-tests.py $(BUILD) $(TSAN_BUILD):concurrency
+
+# libFuzzer over everything the device writes (ASan + UBSan, clang).
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) tests/fuzz_device
+	mkdir -p $(FUZZ_CORPUS)
+	./$(FUZZ_BUILD)/tests/fuzz_device $(FUZZ_CORPUS) -max_total_time=$(FUZZ_SECONDS) \
+		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
+		test $${PIPESTATUS[0]} -eq 0
 
 demo: build
 	./$(BUILD)/viogpu demo
@@ -46,4 +63,4 @@ format-check:
 	if [ -n "$$out" ]; then echo "not clang-formatted (run make format):"; echo "$$out"; exit 1; fi
 
 clean:
-	rm -rf $(BUILD) $(TSAN_BUILD) $(REL_BUILD)
+	rm -rf $(BUILD) $(TSAN_BUILD) $(REL_BUILD) $(FUZZ_BUILD)

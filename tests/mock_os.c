@@ -236,7 +236,7 @@ m_vlog(struct vg_os *os, enum vg_log_level l, const char *fmt, va_list ap)
 	}
 }
 
-static const struct vg_os_ops mock_ops = {
+const struct vg_os_ops mock_os_ops = {
 	.alloc = m_alloc,
 	.free = m_free,
 	.dma_alloc = m_dma_alloc,
@@ -262,6 +262,6 @@ static const struct vg_os_ops mock_ops = {
 void mock_os_init(struct mock_os *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->os.ops = &mock_ops;
+	m->os.ops = &mock_os_ops;
 	pthread_mutex_init(&m->mu, NULL);
 }
