@@ -127,6 +127,33 @@ show-image)
 	grep -q "screendump equals the frame" "$T/out" || fail "no match line"
 	no_leftovers
 	;;
+sim-device)
+	run 0 show --device sim,xres=1366,yres=768 --pattern grid --mode 1366x768 --out "$T/s.png"
+	grep -q "screendump equals the frame" "$T/out" || fail "sim show"
+	run 0 info --device sim --heads 3
+	grep -q "^scanouts: *3" "$T/out" || fail "sim heads"
+	grep -q 'monitor "viogpu sim"' "$T/out" || fail "sim monitor name"
+	one_line_error "bad device property 'colour=red'" info --device sim,colour=red
+	one_line_error "bad value in device property 'max_hostmem=lots'" info --device sim,max_hostmem=lots
+	;;
+faults)
+	# A stall in the middle of the demo: the frame fails, the driver
+	# resets the device, the picture comes back and the run succeeds.
+	run 0 demo --device sim --mode 640x480 --seconds 1 --timeout 200 \
+		--faults "stall:cmd=40,badid:every=25" --stats --out "$T/d.png"
+	grep -q "present failed: device timed out" "$T/out" || fail "no failed frame"
+	grep -q "reset the device 1 time" "$T/out" || fail "no reset reported"
+	grep -q "screendump equals what was drawn" "$T/out" || fail "picture not restored"
+	grep -q "recoveries: *1 device resets" "$T/out" || fail "stats: resets"
+	grep -Eq "protocol violations: 0 bad responses, [1-9][0-9]* bogus used-ring" "$T/out" ||
+		fail "stats: bogus used entries not counted"
+	# A device refusal is a failed call with its response code.
+	run 1 show --device sim --pattern bars --mode 640x480 \
+		--faults "error:type=RESOURCE_CREATE_2D@ERR_OUT_OF_MEMORY"
+	grep -q "ERR_OUT_OF_MEMORY" "$T/err" || fail "response code not shown"
+	one_line_error "bad fault term 'frobnicate'" info --device sim --faults frobnicate
+	one_line_error "needs --device sim" info --faults drop
+	;;
 sigint-cleanup)
 	# A non-interactive shell starts background jobs with SIGINT ignored;
 	# job control (set -m) gives the job default signal dispositions, as

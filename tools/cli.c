@@ -82,11 +82,28 @@ const char *cli_common_help(void)
 	       "max_hostmem\n"
 	       "                       (e.g. "
 	       "qemu,xres=7680,yres=4320,max_hostmem=1G)\n"
+	       "  --device sim[,PROP=VALUE...]   the in-process device model; "
+	       "PROP is one of\n"
+	       "                       xres, yres, max_outputs, edid (on|off), "
+	       "max_hostmem,\n"
+	       "                       max_backing_entries\n"
+	       "  --faults SPEC        (sim) misbehave on command, e.g. "
+	       "'stall:cmd=9' or\n"
+	       "                       "
+	       "'error:type=RESOURCE_CREATE_2D@ERR_OUT_OF_MEMORY';\n"
+	       "                       terms KIND[:SELECTOR][@ARG], see "
+	       "README\n"
 	       "  --heads N            number of scanouts the device offers "
 	       "(1..16)\n"
 	       "  --ram MIB            guest RAM for rings and framebuffers\n"
 	       "                       (default: enough for the frames asked "
 	       "for)\n"
+	       "  --timeout MS         give up on a device command after MS "
+	       "(default 5000);\n"
+	       "                       a hung device is then reset and the "
+	       "display rebuilt\n"
+	       "  --stats              print the driver's and device's "
+	       "counters at the end\n"
 	       "  --verbose, -v        log driver activity (twice: every "
 	       "command)\n"
 	       "Environment: VIOGPU_QEMU picks the QEMU binary, "
@@ -103,7 +120,13 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
 		c->verbose++;
 		return 1;
 	}
-	if (strcmp(a, "--device") && strcmp(a, "--heads") && strcmp(a, "--ram"))
+	if (!strcmp(a, "--stats")) {
+		c->stats = true;
+		return 1;
+	}
+	if (strcmp(a, "--device") && strcmp(a, "--heads") &&
+	    strcmp(a, "--ram") && strcmp(a, "--faults") &&
+	    strcmp(a, "--timeout"))
 		return 0;
 	if (*i + 1 >= argc) {
 		cli_error("%s needs a value", a);
@@ -112,6 +135,15 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
 	const char *val = argv[++*i];
 	if (!strcmp(a, "--device")) {
 		c->device = val;
+	} else if (!strcmp(a, "--faults")) {
+		c->faults = val;
+	} else if (!strcmp(a, "--timeout")) {
+		if (!cli_parse_uint(val, 600000, &v) || v == 0) {
+			cli_error("--timeout wants milliseconds, not '%s'",
+				  val);
+			return -1;
+		}
+		c->timeout_ms = (uint32_t)v;
 	} else if (!strcmp(a, "--heads")) {
 		if (!cli_parse_uint(val, 16, &v) || v == 0) {
 			cli_error(
@@ -129,125 +161,6 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
 		c->ram_mib = (unsigned)v;
 	}
 	return 1;
-}
-
-static const char *const device_props[] = {
-	"xres", "yres", "max_outputs", "edid", "max_hostmem",
-};
-
-/* Turns "qemu,a=b,c=d" into "a=b,c=d" after checking each property. */
-static bool device_spec_props(const struct cli_common *c, char *out,
-			      size_t outlen)
-{
-	const char *spec = c->device ? c->device : "qemu";
-	bool have_outputs = false, have_hostmem = false;
-	size_t used = 0;
-
-	out[0] = '\0';
-	if (strncmp(spec, "qemu", 4) || (spec[4] && spec[4] != ',')) {
-		cli_error("unknown device '%s' (the only device is 'qemu')",
-			  spec);
-		return false;
-	}
-	const char *p = spec[4] ? spec + 5 : "";
-	while (*p) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		const char *eq = memchr(p, '=', len);
-		bool known = false;
-		for (size_t k = 0; eq && k < 5; k++)
-			if ((size_t)(eq - p) == strlen(device_props[k]) &&
-			    !strncmp(p, device_props[k], (size_t)(eq - p)))
-				known = true;
-		if (!eq || eq == p + len - 1 || !known) {
-			cli_error("bad device property '%.*s' (want one of "
-				  "xres, yres, max_outputs, edid, max_hostmem "
-				  "as PROP=VALUE)",
-				  (int)len, p);
-			return false;
-		}
-		for (const char *q = eq + 1; q < p + len; q++)
-			if (!((*q >= '0' && *q <= '9') ||
-			      (*q >= 'a' && *q <= 'z') ||
-			      (*q >= 'A' && *q <= 'Z'))) {
-				cli_error("bad value in device property '%.*s'",
-					  (int)len, p);
-				return false;
-			}
-		if (!strncmp(p, "max_outputs=", 12))
-			have_outputs = true;
-		if (!strncmp(p, "max_hostmem=", 12))
-			have_hostmem = true;
-		if (used + len + 2 >= outlen) {
-			cli_error("device properties too long");
-			return false;
-		}
-		used += (size_t)snprintf(out + used, outlen - used, "%s%.*s",
-					 used ? "," : "", (int)len, p);
-		p = comma ? comma + 1 : p + len;
-	}
-	if (c->heads && have_outputs) {
-		cli_error("give the number of heads once: --heads or "
-			  "max_outputs=, not both");
-		return false;
-	}
-	if (c->heads)
-		used += (size_t)snprintf(out + used, outlen - used,
-					 "%smax_outputs=%u", used ? "," : "",
-					 c->heads);
-	/* QEMU's default 256 MiB host limit cannot hold two 8K frames at
-	 * once, which a mode change needs; raise it unless told. */
-	if (!have_hostmem)
-		snprintf(out + used, outlen - used, "%smax_hostmem=1G",
-			 used ? "," : "");
-	return true;
-}
-
-int cli_open(const struct cli_common *c, struct cli_session *s)
-{
-	char props[512];
-	vg_status st;
-
-	memset(s, 0, sizeof(*s));
-	if (!device_spec_props(c, props, sizeof(props)))
-		return CLI_EXIT_USAGE;
-	unsigned ram = c->ram_mib;
-	if (!ram) {
-		/* Frames per head, plus room for a second frame during a mode
-		 * change, plus rings and commands. */
-		uint64_t heads = c->heads ? c->heads : 1;
-		uint64_t need = c->frame_bytes * (heads + 1) + (64ull << 20);
-		ram = (unsigned)((need >> 20) < 512 ? 512 : (need >> 20) + 64);
-		if (ram > 2048)
-			ram = 2048;
-	}
-	struct vg_qemu_config qc = {
-		.ram_mib = ram,
-		.device_props = props,
-		.verbose = c->verbose,
-	};
-	st = vg_qemu_create(&qc, &s->qemu);
-	if (st != VG_OK) {
-		cli_error("could not start the QEMU device: %s",
-			  vg_status_str(st));
-		return st == VG_E_NODEV ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
-	}
-	struct vg_gpu_options go = {.verbose = c->verbose};
-	st = vg_gpu_create(vg_qemu_os(s->qemu), &go, &s->gpu);
-	if (st != VG_OK) {
-		cli_error("driver bring-up failed: %s", vg_status_str(st));
-		vg_qemu_destroy(s->qemu);
-		s->qemu = NULL;
-		return CLI_EXIT_FAIL;
-	}
-	return CLI_EXIT_OK;
-}
-
-void cli_close(struct cli_session *s)
-{
-	vg_gpu_destroy(s->gpu);
-	vg_qemu_destroy(s->qemu);
-	memset(s, 0, sizeof(*s));
 }
 
 void cli_gpu_error(struct vg_gpu *gpu, const char *what, vg_status st)
@@ -296,7 +209,7 @@ int cli_screendump_png(struct cli_session *s, uint32_t head, const char *path,
 {
 	uint32_t *px = NULL, w = 0, h = 0;
 	char err[256];
-	vg_status st = vg_qemu_screendump(s->qemu, head, &px, &w, &h);
+	vg_status st = cli_device_screendump(s, head, &px, &w, &h);
 	if (st != VG_OK) {
 		cli_error("screendump of head %u failed: %s", head,
 			  vg_status_str(st));

@@ -8,6 +8,7 @@
 
 #include "viogpu/gpu.h"
 #include "viogpu/qemu.h"
+#include "viogpu/sim.h"
 
 /* Exit codes: 0 ok, 1 the device or driver failed, 2 bad input. */
 #define CLI_EXIT_OK 0
@@ -15,16 +16,21 @@
 #define CLI_EXIT_USAGE 2
 
 struct cli_common {
-	const char *device; /* "qemu[,PROP=VALUE...]" */
-	unsigned heads;	    /* 0: device default */
+	const char *device;  /* "qemu|sim[,PROP=VALUE...]" */
+	const char *faults;  /* sim fault spec */
+	uint32_t timeout_ms; /* 0: the driver's default */
+	bool stats;	     /* print counters at the end */
+	unsigned heads;	     /* 0: device default */
 	int verbose;
 	unsigned ram_mib;     /* guest RAM; 0: sized from the largest frame */
 	uint64_t frame_bytes; /* largest frame the command will create */
 };
 
 struct cli_session {
-	struct vg_qemu *qemu;
+	struct vg_qemu *qemu; /* one of qemu and sim */
+	struct vg_sim *sim;
 	struct vg_gpu *gpu;
+	bool stats;
 };
 
 /* Parses a common option at argv[*i]; returns 1 if consumed (advancing
@@ -33,10 +39,16 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i);
 /* The help text of the common options. */
 const char *cli_common_help(void);
 
-/* Starts the device and the driver.  Prints one line and returns
- * CLI_EXIT_USAGE for bad --device text, CLI_EXIT_FAIL otherwise. */
+/* Starts the device and the driver (cli_device.c).  Prints one line and
+ * returns CLI_EXIT_USAGE for bad --device/--faults text or a missing QEMU,
+ * CLI_EXIT_FAIL otherwise. */
 int cli_open(const struct cli_common *c, struct cli_session *s);
+/* Prints the counters if --stats, stops the driver and the device. */
 void cli_close(struct cli_session *s);
+vg_status cli_device_screendump(struct cli_session *s, uint32_t head,
+				uint32_t **px, uint32_t *w, uint32_t *h);
+/* The driver's counters, and the device model's when it is the sim. */
+void cli_print_stats(struct cli_session *s);
 
 /* Parses "WxH" (1..16384 each). */
 bool cli_parse_mode(const char *s, uint32_t *w, uint32_t *h);

@@ -47,12 +47,19 @@ static void batch_finish(struct vg_gpu *gpu, struct batch *b)
 {
 	if (!b->n)
 		return;
+	const struct vg_os_ops *ops = gpu->os->ops;
+	/* One deadline for the batch: a stalled device costs one timeout,
+	 * not one per queued command. */
+	uint64_t deadline = ops->now_ns(gpu->os) + gpu->timeout_ns;
+
 	vg_cmdq_kick(&gpu->ctrl);
 	for (unsigned i = 0; i < b->n; i++) {
 		uint32_t type = 0;
-		vg_status st = vg_cmd_wait(
-			b->reqs[i], gpu->timeout_ns, VG_RESP_OK_NODATA,
-			sizeof(struct vg_ctrl_hdr), NULL, 0, &type);
+		uint64_t now = ops->now_ns(gpu->os);
+		uint64_t left = now < deadline ? deadline - now : 0;
+		vg_status st =
+			vg_cmd_wait(b->reqs[i], left, VG_RESP_OK_NODATA,
+				    sizeof(struct vg_ctrl_hdr), NULL, 0, &type);
 		if (st != VG_OK && b->first_error == VG_OK) {
 			b->first_error = st;
 			b->first_resp = type;

@@ -128,8 +128,7 @@ static uint32_t f_cfg_read(struct vg_os *os, uint32_t off, unsigned w)
 	return v;
 }
 
-static void f_cfg_write(struct vg_os *os, uint32_t off, unsigned w,
-			uint32_t v)
+static void f_cfg_write(struct vg_os *os, uint32_t off, unsigned w, uint32_t v)
 {
 	(void)os, (void)off, (void)w, (void)v;
 }
@@ -182,9 +181,8 @@ static void device_notify(struct fuzz_dev *f, uint16_t qi)
 		for (uint16_t steps = 0; steps < n && i < n; steps++) {
 			if (t[i].flags & VG_DESC_F_WRITE) {
 				wbuf = gpa(t[i].addr);
-				wlen = (uint16_t)(t[i].len > 0xffff
-							  ? 0xffff
-							  : t[i].len);
+				wlen = (uint16_t)(t[i].len > 0xffff ? 0xffff
+								    : t[i].len);
 			}
 			if (!(t[i].flags & VG_DESC_F_NEXT))
 				break;
@@ -216,7 +214,8 @@ static void device_notify(struct fuzz_dev *f, uint16_t qi)
 		uint32_t id = head;
 		if (action & 32)
 			id = in16(f); /* an id that may name nothing */
-		ring[q->used_idx % q->size] = (struct vg_vring_used_elem){id, len};
+		ring[q->used_idx % q->size] =
+			(struct vg_vring_used_elem){id, len};
 		q->used_idx++;
 		if (action & 64) { /* a duplicate completion */
 			ring[q->used_idx % q->size] =
@@ -410,7 +409,8 @@ static uint64_t f_now(struct vg_os *os)
 
 static void exercise_driver(struct fuzz_dev *f)
 {
-	struct vg_gpu_options opt = {.cmd_timeout_ms = 50};
+	struct vg_gpu_options opt = {.cmd_timeout_ms = 50,
+				     .auto_recover = in8(f) & 1};
 	struct vg_gpu *gpu = NULL;
 	struct vg_fb *fbs[2] = {NULL, NULL};
 	static uint32_t cursor[64 * 64];
@@ -421,11 +421,11 @@ static void exercise_driver(struct fuzz_dev *f)
 	for (unsigned k = 0; k < nops; k++) {
 		uint8_t op = in8(f);
 		struct vg_fb **fb = &fbs[op >> 7];
-		switch (op % 7) {
+		switch (op % 9) {
 		case 0:
 			if (!*fb)
-				(void)vg_fb_create(gpu, 1u + in8(f), 1u + in8(f),
-						   fb);
+				(void)vg_fb_create(gpu, 1u + in8(f),
+						   1u + in8(f), fb);
 			break;
 		case 1:
 			(void)vg_gpu_set_scanout(gpu, in8(f) % 4, *fb);
@@ -440,13 +440,13 @@ static void exercise_driver(struct fuzz_dev *f)
 			}
 			break;
 		case 3:
-			(void)vg_gpu_cursor_update(gpu, in8(f) % 4,
-						   (in8(f) & 1) ? cursor : NULL,
-						   in8(f) % 70, in8(f) % 70,
-						   in8(f), in8(f));
+			(void)vg_gpu_cursor_update(
+				gpu, in8(f) % 4, (in8(f) & 1) ? cursor : NULL,
+				in8(f) % 70, in8(f) % 70, in8(f), in8(f));
 			break;
 		case 4:
-			(void)vg_gpu_cursor_move(gpu, in8(f) % 4, in8(f), in8(f));
+			(void)vg_gpu_cursor_move(gpu, in8(f) % 4, in8(f),
+						 in8(f));
 			break;
 		case 5:
 			(void)vg_gpu_refresh_displays(gpu);
@@ -454,6 +454,12 @@ static void exercise_driver(struct fuzz_dev *f)
 		case 6:
 			vg_fb_destroy(*fb);
 			*fb = NULL;
+			break;
+		case 7:
+			(void)vg_gpu_watchdog(gpu, NULL);
+			break;
+		case 8:
+			(void)vg_gpu_reset(gpu);
 			break;
 		}
 	}
