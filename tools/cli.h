@@ -76,5 +76,6 @@ int cmd_info(int argc, char **argv);
 int cmd_edid(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_power_cycle(int argc, char **argv);
 
 #endif

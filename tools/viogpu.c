@@ -22,6 +22,8 @@ static void usage(FILE *f)
 		"the device shows\n"
 		"  demo    moving content presented as dirty rectangles, with "
 		"timing\n"
+		"  power-cycle  D0 -> D3 -> D0 cycles, checking the picture "
+		"after each\n"
 		"\n"
 		"'viogpu COMMAND --help' describes each command.\n");
 }
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(argc - 1, argv + 1);
+	if (!strcmp(cmd, "power-cycle"))
+		return cmd_power_cycle(argc - 1, argv + 1);
 	cli_error("unknown command '%s' (try 'viogpu --help')", cmd);
 	return CLI_EXIT_USAGE;
 }

@@ -71,7 +71,8 @@ struct vg_gpu_stats {
 	uint64_t device_errors;	   /* ERR_* responses */
 	uint32_t live_resources;
 	uint64_t live_backing_bytes;
-	uint64_t resets; /* device resets with rebuild */
+	uint64_t resets;       /* device resets with rebuild */
+	uint64_t power_cycles; /* D3 -> D0 completed */
 };
 
 struct vg_status_detail {
@@ -140,6 +141,43 @@ vg_status vg_gpu_reset(struct vg_gpu *gpu);
  * be NULL) tells whether it did.  Call it periodically, e.g. every second.
  */
 vg_status vg_gpu_watchdog(struct vg_gpu *gpu, bool *did_reset);
+
+/*
+ * Power.  D0 is working; D3 is off, with the reason the OS gave.
+ *
+ * Going down (D0 -> D3): presents and all other device calls stop
+ * (they return VG_E_POWER from then on), every host resource is released
+ * (the device confirms each unref, or the reset that follows takes them
+ * back), and the device is reset and its interrupt disconnected.  What is
+ * needed to come back is kept: each head's framebuffer and mode, the
+ * framebuffers' pixels (they live in driver memory), the cursor image and
+ * position.
+ *
+ * Coming up (D3 -> D0): the transport is re-initialized, the same features
+ * renegotiated, and resources, backing, scanouts and cursor rebuilt; the
+ * saved contents are presented again and display info and EDIDs re-read
+ * (a monitor may have changed while asleep).  The device may have kept its
+ * state (sleep) or lost all of it (hibernate): the driver assumes nothing.
+ * If the device fails while coming up the call reports it and the device is
+ * marked hung: the watchdog (or auto_recover) retries.
+ *
+ * Calls during a transition or in D3: vg_fb_create, vg_gpu_set_scanout,
+ * vg_gpu_present, vg_gpu_cursor_*, vg_gpu_refresh_displays and
+ * vg_gpu_reset return VG_E_POWER at once (they never wait); the watchdog
+ * does nothing; vg_fb_destroy works (it frees driver memory only);
+ * vg_fb_pixels, vg_gpu_get_* work in any state.  The caller serializes
+ * power calls with the others, as WDDM does for DxgkDdiSetPowerState.
+ */
+enum vg_power_state { VG_POWER_D0 = 0, VG_POWER_D3 = 3, VG_POWER_CHANGING = 4 };
+enum vg_power_reason {
+	VG_POWER_SLEEP,	    /* S3: the device may keep its state */
+	VG_POWER_HIBERNATE, /* S4: the device loses everything */
+	VG_POWER_SHUTDOWN,  /* S5 */
+};
+vg_status vg_gpu_set_power(struct vg_gpu *gpu, enum vg_power_state state,
+			   enum vg_power_reason reason);
+enum vg_power_state vg_gpu_power_state(const struct vg_gpu *gpu);
+const char *vg_power_reason_str(enum vg_power_reason reason);
 
 /* Cursor: image is 64x64 0xAARRGGBB; NULL hides the cursor. */
 vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,

@@ -17,6 +17,7 @@
 #ifndef VIOGPU_QEMU_H
 #define VIOGPU_QEMU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,6 +65,14 @@ struct vg_os *vg_qemu_os(struct vg_qemu *q);
 vg_status vg_qemu_screendump(struct vg_qemu *q, unsigned head,
 			     uint32_t **pixels, uint32_t *width,
 			     uint32_t *height);
+
+/*
+ * What the machine does between the driver's D3 and D0.  lose_state
+ * (hibernate): QEMU's system_reset puts the device back to its power-on
+ * state, PCI config included, and the firmware places the BARs again;
+ * otherwise (sleep) nothing changes.  Call only while the driver is in D3.
+ */
+vg_status vg_qemu_power_cycle(struct vg_qemu *q, bool lose_state);
 
 /* Interrupts the platform delivered to the ISR so far (for tests/stats). */
 uint64_t vg_qemu_irq_count(struct vg_qemu *q);

@@ -69,6 +69,10 @@ void vg_sim_get_counters(struct vg_sim *sim, struct vg_sim_counters *out);
 vg_status vg_sim_set_display(struct vg_sim *sim, unsigned head, bool enabled,
 			     uint32_t width, uint32_t height);
 
+/* Between the driver's D3 and D0: lose_state (hibernate) resets the
+ * device to power-on state; otherwise (sleep) it keeps its state. */
+vg_status vg_sim_power_cycle(struct vg_sim *sim, bool lose_state);
+
 /* Make the Nth os->alloc / dma_alloc call from now fail (1-based; 0 off).
  * For unwinding tests. */
 void vg_sim_fail_alloc_at(struct vg_sim *sim, long n);

@@ -25,7 +25,9 @@ typedef enum vg_status {
 	VG_E_BUSY = -8,	       /* no free request slot or descriptors */
 	VG_E_IO = -9,	       /* the platform failed to reach the device */
 	VG_E_RANGE = -10,      /* a size, head or id is out of range */
-	VG_E_NEEDS_RESET = -11 /* the device set DEVICE_NEEDS_RESET or FAILED */
+	VG_E_NEEDS_RESET =
+		-11,	 /* the device set DEVICE_NEEDS_RESET or FAILED */
+	VG_E_POWER = -12 /* the device is not in D0 (or is changing state) */
 } vg_status;
 
 /* Static string naming the status, never NULL. */

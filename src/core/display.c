@@ -85,7 +85,9 @@ vg_status vg_display_read_all(struct vg_gpu *gpu)
 
 vg_status vg_gpu_refresh_displays(struct vg_gpu *gpu)
 {
-	vg_gpu_recover_if_needed(gpu);
+	vg_status gate = vg_gpu_enter(gpu);
+	if (gate != VG_OK)
+		return vg_gpu_fail(gpu, gate, 0);
 	__atomic_store_n(&gpu->config_changed, 0, __ATOMIC_RELEASE);
 	vg_status st = vg_display_read_all(gpu);
 	/* Acknowledge the display event only after reading the new state. */
@@ -113,7 +115,9 @@ vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
 	};
 	vg_status st;
 
-	vg_gpu_recover_if_needed(gpu);
+	vg_status gate = vg_gpu_enter(gpu);
+	if (gate != VG_OK)
+		return vg_gpu_fail(gpu, gate, 0);
 	if (head >= gpu->num_scanouts)
 		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
 	if (fb && !fb->on_device)

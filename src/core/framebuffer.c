@@ -216,7 +216,9 @@ err_free_fb:
 vg_status vg_fb_create(struct vg_gpu *gpu, uint32_t width, uint32_t height,
 		       struct vg_fb **out)
 {
-	vg_gpu_recover_if_needed(gpu);
+	vg_status gate = vg_gpu_enter(gpu);
+	if (gate != VG_OK)
+		return vg_gpu_fail(gpu, gate, 0);
 	return fb_create_format(gpu, width, height, VG_FORMAT_B8G8R8X8_UNORM,
 				out);
 }

@@ -35,7 +35,7 @@ vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st, uint32_t resp_type)
 	return st;
 }
 
-static void gpu_isr(void *ctx)
+void vg_gpu_isr(void *ctx)
 {
 	struct vg_gpu *gpu = ctx;
 	uint8_t isr = vg_tp_read_isr(&gpu->tp); /* reading acks INTx */
@@ -152,7 +152,7 @@ static vg_status gpu_start(struct vg_gpu *gpu)
 			  VG_CURSOR_REQS, false, gpu->opt.verbose);
 	if (st != VG_OK)
 		return st;
-	st = ops->irq_connect(gpu->os, gpu_isr, gpu);
+	st = ops->irq_connect(gpu->os, vg_gpu_isr, gpu);
 	if (st != VG_OK)
 		return st;
 	gpu->irq_connected = true;
@@ -298,6 +298,7 @@ void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *s)
 	s->interrupts = __atomic_load_n(&gpu->interrupts, __ATOMIC_RELAXED);
 	s->live_resources = gpu->live_resources;
 	s->resets = gpu->resets;
+	s->power_cycles = gpu->power_cycles;
 	s->live_backing_bytes = gpu->live_backing_bytes;
 }
 

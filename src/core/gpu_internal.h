@@ -48,7 +48,10 @@ struct vg_gpu {
 	bool hung;		       /* a command timed out */
 	volatile uint32_t needs_reset; /* set by the ISR */
 	uint64_t resets;
-	bool in_reset; /* rebuild calls public entry points */
+	bool in_reset;	       /* rebuild calls public entry points */
+	uint32_t power;	       /* enum vg_power_state; atomic */
+	uint32_t power_reason; /* enum vg_power_reason of the last D3 */
+	uint64_t power_cycles;
 	struct vg_cursor_state {
 		bool visible;
 		uint32_t head, hot_x, hot_y, x, y;
@@ -83,8 +86,20 @@ vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 			  bool keep_claims);
 /* Transfers the whole cursor image and shows it where it was. */
 vg_status vg_cursor_restore(struct vg_gpu *gpu);
-/* With options.auto_recover: resets a hung device before a call. */
-void vg_gpu_recover_if_needed(struct vg_gpu *gpu);
+/*
+ * The gate of every public call that talks to the device: VG_E_POWER
+ * outside D0 (internal calls during a reset or power-up pass), and with
+ * options.auto_recover a hung device is reset first.
+ */
+vg_status vg_gpu_enter(struct vg_gpu *gpu);
+/* The interrupt service routine given to the platform. */
+void vg_gpu_isr(void *ctx);
+/* Reset, renegotiate, re-enable the queues, DRIVER_OK. */
+vg_status vg_gpu_restart_device(struct vg_gpu *gpu);
+/* Recreates every framebuffer, scanout and the cursor on the device. */
+vg_status vg_gpu_rebuild(struct vg_gpu *gpu);
+/* Forgets what the device held: every fb is off the device. */
+void vg_gpu_forget_device_state(struct vg_gpu *gpu);
 vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id);
 
 uint32_t vg_id_alloc(struct vg_gpu *gpu);

@@ -116,7 +116,9 @@ vg_status vg_gpu_present(struct vg_gpu *gpu, struct vg_fb *fb,
 	bool have = false;
 	vg_status st = VG_OK;
 
-	vg_gpu_recover_if_needed(gpu);
+	vg_status gate = vg_gpu_enter(gpu);
+	if (gate != VG_OK)
+		return vg_gpu_fail(gpu, gate, 0);
 	if (!fb->on_device)
 		return vg_gpu_fail(gpu, VG_E_NEEDS_RESET, 0);
 	if (n == 0) {
@@ -192,7 +194,9 @@ vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
 	struct vg_cursor_state *cs = &gpu->cursor_state;
 	vg_status st;
 
-	vg_gpu_recover_if_needed(gpu);
+	vg_status gate = vg_gpu_enter(gpu);
+	if (gate != VG_OK)
+		return vg_gpu_fail(gpu, gate, 0);
 	if (head >= gpu->num_scanouts)
 		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
 	if (!image64) {
@@ -219,7 +223,9 @@ vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
 vg_status vg_gpu_cursor_move(struct vg_gpu *gpu, uint32_t head, uint32_t x,
 			     uint32_t y)
 {
-	vg_gpu_recover_if_needed(gpu);
+	vg_status gate = vg_gpu_enter(gpu);
+	if (gate != VG_OK)
+		return vg_gpu_fail(gpu, gate, 0);
 	if (head >= gpu->num_scanouts)
 		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
 	vg_status st = cursor_cmd(gpu, VG_CMD_MOVE_CURSOR, head, 0, 0, 0, x, y);

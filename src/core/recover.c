@@ -10,7 +10,7 @@
  */
 #include "gpu_internal.h"
 
-static vg_status restart_device(struct vg_gpu *gpu)
+vg_status vg_gpu_restart_device(struct vg_gpu *gpu)
 {
 	uint64_t had = gpu->tp.driver_features;
 	vg_status st;
@@ -36,7 +36,7 @@ static vg_status restart_device(struct vg_gpu *gpu)
 	return VG_OK;
 }
 
-static vg_status rebuild(struct vg_gpu *gpu)
+vg_status vg_gpu_rebuild(struct vg_gpu *gpu)
 {
 	vg_status st = VG_OK, first = VG_OK;
 
@@ -63,23 +63,30 @@ static vg_status rebuild(struct vg_gpu *gpu)
 	return first != VG_OK ? first : st;
 }
 
-vg_status vg_gpu_reset(struct vg_gpu *gpu)
+void vg_gpu_forget_device_state(struct vg_gpu *gpu)
 {
-	vg_gpu_log(gpu, VG_LOG_WARN, "resetting the device%s",
-		   gpu->hung ? " (it stopped answering)" : "");
 	for (struct vg_fb *fb = gpu->fbs; fb; fb = fb->next) {
 		if (fb->on_device)
 			gpu->live_resources--;
 		fb->on_device = false;
 	}
+}
+
+vg_status vg_gpu_reset(struct vg_gpu *gpu)
+{
+	if (__atomic_load_n(&gpu->power, __ATOMIC_ACQUIRE) != VG_POWER_D0)
+		return vg_gpu_fail(gpu, VG_E_POWER, 0);
+	vg_gpu_log(gpu, VG_LOG_WARN, "resetting the device%s",
+		   gpu->hung ? " (it stopped answering)" : "");
+	vg_gpu_forget_device_state(gpu);
 	gpu->hung = false;
 	__atomic_store_n(&gpu->needs_reset, 0, __ATOMIC_RELEASE);
 	gpu->resets++;
 
 	gpu->in_reset = true;
-	vg_status st = restart_device(gpu);
+	vg_status st = vg_gpu_restart_device(gpu);
 	if (st == VG_OK)
-		st = rebuild(gpu);
+		st = vg_gpu_rebuild(gpu);
 	gpu->in_reset = false;
 	if (st != VG_OK) {
 		/* Try again next time; nothing is lost meanwhile. */
@@ -103,16 +110,24 @@ static bool device_hung(struct vg_gpu *gpu)
 
 vg_status vg_gpu_watchdog(struct vg_gpu *gpu, bool *did_reset)
 {
-	bool hung = device_hung(gpu);
+	/* In D3 there is no device to watch. */
+	bool hung =
+		__atomic_load_n(&gpu->power, __ATOMIC_ACQUIRE) == VG_POWER_D0 &&
+		device_hung(gpu);
 	if (did_reset)
 		*did_reset = hung;
 	return hung ? vg_gpu_reset(gpu) : VG_OK;
 }
 
-void vg_gpu_recover_if_needed(struct vg_gpu *gpu)
+vg_status vg_gpu_enter(struct vg_gpu *gpu)
 {
+	if (gpu->in_reset)
+		return VG_OK;
+	if (__atomic_load_n(&gpu->power, __ATOMIC_ACQUIRE) != VG_POWER_D0)
+		return VG_E_POWER;
 	/* Flags only: no register read on the fast path. */
-	if (gpu->opt.auto_recover && !gpu->in_reset &&
+	if (gpu->opt.auto_recover &&
 	    (gpu->hung || __atomic_load_n(&gpu->needs_reset, __ATOMIC_ACQUIRE)))
 		(void)vg_gpu_reset(gpu);
+	return VG_OK;
 }

@@ -29,6 +29,8 @@ const char *vg_status_str(vg_status st)
 		return "out of range";
 	case VG_E_NEEDS_RESET:
 		return "device needs reset";
+	case VG_E_POWER:
+		return "device is powered down (not in D0)";
 	}
 	return "unknown status";
 }

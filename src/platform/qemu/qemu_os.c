@@ -581,3 +581,18 @@ vg_status vg_qemu_qtest(struct vg_qemu *q, const char *line, uint64_t *val)
 {
 	return vgq_qtest_cmd(q->qt, line, val);
 }
+
+vg_status vg_qemu_power_cycle(struct vg_qemu *q, bool lose_state)
+{
+	if (!lose_state)
+		return VG_OK; /* sleep: the device and its BARs stay as they are
+			       */
+	/* Hibernate: every device goes back to its power-on state, config
+	 * space included; the firmware then places the BARs again, as a
+	 * BIOS does on resume from S4.  Guest RAM (our driver memory) stays. */
+	vg_status st =
+		vgq_qmp_execute(q->qmp, "{\"execute\":\"system_reset\"}", 5000);
+	if (st != VG_OK)
+		return st;
+	return vgq_pci_assign_bars(&q->pci);
+}

@@ -462,3 +462,14 @@ long vg_sim_alloc_calls(struct vg_sim *sim)
 {
 	return atomic_load(&sim->alloc_calls);
 }
+
+vg_status vg_sim_power_cycle(struct vg_sim *sim, bool lose_state)
+{
+	if (!lose_state)
+		return VG_OK; /* sleep: the device keeps what it had */
+	/* Hibernate: power is lost, so the device forgets everything. */
+	pthread_mutex_lock(&sim->lock);
+	sim_device_reset_locked(sim);
+	pthread_mutex_unlock(&sim->lock);
+	return VG_OK;
+}

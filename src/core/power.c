@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+/* The D0 <-> D3 state machine (see vg_gpu_set_power in gpu.h). */
+#include "gpu_internal.h"
+
+const char *vg_power_reason_str(enum vg_power_reason reason)
+{
+	switch (reason) {
+	case VG_POWER_SLEEP:
+		return "sleep";
+	case VG_POWER_HIBERNATE:
+		return "hibernate";
+	case VG_POWER_SHUTDOWN:
+		return "shutdown";
+	}
+	return "unknown";
+}
+
+enum vg_power_state vg_gpu_power_state(const struct vg_gpu *gpu)
+{
+	return (enum vg_power_state)__atomic_load_n(&gpu->power,
+						    __ATOMIC_ACQUIRE);
+}
+
+static void set_state(struct vg_gpu *gpu, enum vg_power_state st)
+{
+	__atomic_store_n(&gpu->power, (uint32_t)st, __ATOMIC_RELEASE);
+}
+
+/* Asks the device to drop each resource; what it does not confirm goes
+ * with the reset that follows. */
+static void release_host_resources(struct vg_gpu *gpu)
+{
+	for (struct vg_fb *fb = gpu->fbs; fb && !gpu->hung; fb = fb->next) {
+		if (!fb->on_device)
+			continue;
+		struct vg_cmd_resource_unref cmd = {
+			.hdr.type = VG_CMD_RESOURCE_UNREF,
+			.resource_id = fb->id,
+		};
+		if (vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_NODATA, NULL,
+				0) == VG_OK) {
+			fb->on_device = false;
+			gpu->live_resources--;
+		}
+	}
+}
+
+static vg_status power_down(struct vg_gpu *gpu, enum vg_power_reason reason)
+{
+	/* From here on every device call gets VG_E_POWER; ours pass. */
+	set_state(gpu, VG_POWER_CHANGING);
+	gpu->in_reset = true;
+	release_host_resources(gpu);
+	gpu->in_reset = false;
+
+	(void)vg_tp_reset(&gpu->tp);
+	if (gpu->irq_connected)
+		gpu->os->ops->irq_disconnect(gpu->os);
+	gpu->irq_connected = false;
+	/* The device owns nothing now: abandoned requests and quarantined
+	 * resources are ours again. */
+	vg_cmdq_reset(&gpu->cursor);
+	vg_cmdq_reset(&gpu->ctrl);
+	vg_quarantine_release(gpu);
+	vg_gpu_forget_device_state(gpu);
+	gpu->hung = false;
+	__atomic_store_n(&gpu->needs_reset, 0, __ATOMIC_RELEASE);
+	gpu->power_reason = reason;
+	set_state(gpu, VG_POWER_D3);
+	vg_gpu_log(gpu, VG_LOG_INFO, "D3 (%s)", vg_power_reason_str(reason));
+	return VG_OK;
+}
+
+static vg_status power_up(struct vg_gpu *gpu)
+{
+	vg_status st;
+
+	set_state(gpu, VG_POWER_CHANGING);
+	gpu->in_reset = true;
+	st = gpu->os->ops->irq_connect(gpu->os, vg_gpu_isr, gpu);
+	if (st == VG_OK) {
+		gpu->irq_connected = true;
+		st = vg_gpu_restart_device(gpu);
+	}
+	if (st == VG_OK)
+		st = vg_gpu_rebuild(gpu);
+	gpu->in_reset = false;
+	/* Powered, even if unhealthy: the watchdog takes it from here. */
+	set_state(gpu, VG_POWER_D0);
+	if (st != VG_OK) {
+		gpu->hung = true;
+		vg_gpu_log(gpu, VG_LOG_ERROR,
+			   "D0: the device did not come back: %s",
+			   vg_status_str(st));
+		return vg_gpu_fail(gpu, st, gpu->last_error.resp_type);
+	}
+	gpu->power_cycles++;
+	vg_gpu_log(gpu, VG_LOG_INFO, "D0: display restored");
+	return VG_OK;
+}
+
+vg_status vg_gpu_set_power(struct vg_gpu *gpu, enum vg_power_state state,
+			   enum vg_power_reason reason)
+{
+	enum vg_power_state now = vg_gpu_power_state(gpu);
+
+	if (state != VG_POWER_D0 && state != VG_POWER_D3)
+		return vg_gpu_fail(gpu, VG_E_INVAL, 0);
+	if (now == VG_POWER_CHANGING)
+		return vg_gpu_fail(gpu, VG_E_POWER, 0);
+	if (now == state)
+		return VG_OK;
+	return state == VG_POWER_D3 ? power_down(gpu, reason) : power_up(gpu);
+}
