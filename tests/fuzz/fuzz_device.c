@@ -421,7 +421,7 @@ static void exercise_driver(struct fuzz_dev *f)
 	for (unsigned k = 0; k < nops; k++) {
 		uint8_t op = in8(f);
 		struct vg_fb **fb = &fbs[op >> 7];
-		switch (op % 9) {
+		switch (op % 10) {
 		case 0:
 			if (!*fb)
 				(void)vg_fb_create(gpu, 1u + in8(f),
@@ -460,6 +460,16 @@ static void exercise_driver(struct fuzz_dev *f)
 			break;
 		case 8:
 			(void)vg_gpu_reset(gpu);
+			break;
+		case 9:
+			/* Down and up again; the scripted device may fail it.
+			 */
+			(void)vg_gpu_set_power(gpu, VG_POWER_D3,
+					       VG_POWER_HIBERNATE);
+			if (in8(f) & 1)
+				device_reset(f); /* lost its state */
+			(void)vg_gpu_set_power(gpu, VG_POWER_D0,
+					       VG_POWER_HIBERNATE);
 			break;
 		}
 	}
