@@ -158,6 +158,10 @@ vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 		gpu->live_backing_bytes += fb->backing.size;
 		vg_quarantine_add(gpu, fb->id, &fb->backing);
 		fb->id = 0;
+	} else {
+		/* The next reset takes it back; an fb off the device is not
+		 * counted, so stop counting it now. */
+		gpu->live_resources--;
 	}
 	/* Report the first failure, not the unwinding's. */
 	gpu->last_error.status = st;
@@ -237,8 +241,13 @@ void vg_fb_destroy(struct vg_fb *fb)
 	const struct vg_os_ops *ops = gpu->os->ops;
 
 	for (uint32_t h = 0; h < gpu->num_scanouts; h++)
-		if (gpu->scanout_fb[h] == fb)
+		if (gpu->scanout_fb[h] == fb) {
 			(void)vg_gpu_set_scanout(gpu, h, NULL);
+			/* Even if the device refused or did not answer: fb
+			 * is going away (UNREF ends the scanout, and what the
+			 * device may still hold is quarantined below). */
+			gpu->scanout_fb[h] = NULL;
+		}
 	if (gpu->cursor_fb == fb)
 		gpu->cursor_fb = NULL;
 	for (struct vg_fb **pp = &gpu->fbs; *pp; pp = &(*pp)->next)
