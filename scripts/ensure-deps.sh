@@ -3,7 +3,8 @@
 # root; otherwise prints exactly what to install and fails.
 set -eu
 PKGS="gcc make pkg-config python3 meson ninja-build linux-libc-dev \
-libcmocka-dev libpng-dev qemu-system-x86 clang llvm libclang-rt-14-dev clang-format"
+libcmocka-dev libpng-dev qemu-system-x86 clang llvm libclang-rt-14-dev clang-format \
+edid-decode"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

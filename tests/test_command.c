@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Response validation, backing entry lists and EDID names: the pieces of
+/* Response validation and backing entry lists: the pieces of
  * the core that read device data or shape what the device reads. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -113,36 +113,12 @@ static void test_backing_entries_8k_frame_in_pages(void **state)
 	free(segs);
 }
 
-static void test_edid_monitor_name(void **state)
-{
-	(void)state;
-	uint8_t edid[128] = {0};
-	char name[14];
-	uint8_t *d = edid + 72; /* second descriptor */
-	d[3] = 0xfc;
-	memcpy(d + 5, "QEMU Monitor\n", 13);
-	vg_edid_monitor_name(edid, 128, name);
-	assert_string_equal(name, "QEMU Monitor");
-	/* Too short an EDID, or no name descriptor: empty. */
-	vg_edid_monitor_name(edid, 100, name);
-	assert_string_equal(name, "");
-	d[3] = 0xfe;
-	vg_edid_monitor_name(edid, 128, name);
-	assert_string_equal(name, "");
-	/* 13 characters without terminator, control bytes replaced. */
-	d[3] = 0xfc;
-	memcpy(d + 5, "ABCDEFGHIJKL\x01", 13);
-	vg_edid_monitor_name(edid, 128, name);
-	assert_string_equal(name, "ABCDEFGHIJKL?");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resp_ok_and_errors),
 		cmocka_unit_test(test_backing_entries_merge),
 		cmocka_unit_test(test_backing_entries_8k_frame_in_pages),
-		cmocka_unit_test(test_edid_monitor_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,23 +3,29 @@
 #include <string.h>
 
 #include "cli.h"
+#include "edid_text.h"
 
 int cmd_edid(int argc, char **argv)
 {
 	struct cli_common c = {0};
 	struct cli_session s;
 	const char *raw = NULL;
+	bool decode = false;
 	unsigned long head = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			printf("usage: viogpu edid [--head N] [--raw FILE] "
-			       "[COMMON OPTIONS]\n\n"
+			       "[--decode] [COMMON OPTIONS]\n\n"
 			       "Prints the EDID the device reports for head N "
 			       "(default 0) as hex,\n16 bytes a line, or with "
 			       "--raw writes the bytes to FILE (for\n"
-			       "edid-decode).\n\n%s",
+			       "edid-decode).  Only the base block and the "
+			       "extensions it claims are\nprinted or written, "
+			       "as far as the device gave them.  --decode "
+			       "prints\nwhat the driver decodes instead (with "
+			       "--raw: as well).\n\n%s",
 			       cli_common_help());
 			return CLI_EXIT_OK;
 		}
@@ -34,6 +40,10 @@ int cmd_edid(int argc, char **argv)
 		}
 		if (!strcmp(a, "--raw")) {
 			raw = argv[++i];
+			continue;
+		}
+		if (!strcmp(a, "--decode")) {
+			decode = true;
 			continue;
 		}
 		int r = cli_common_option(&c, argc, argv, &i);
@@ -53,6 +63,9 @@ int cmd_edid(int argc, char **argv)
 	}
 	struct vg_display d;
 	vg_gpu_get_display(s.gpu, (uint32_t)head, &d);
+	/* The device may pad (QEMU returns 1024 bytes): keep the blocks the
+	 * EDID itself claims. */
+	uint32_t size = (uint32_t)vg_edid_length(d.edid, d.edid_size);
 	if (d.edid_size == 0) {
 		cli_error("head %lu has no EDID (device without the EDID "
 			  "feature, or edid=off)",
@@ -60,7 +73,7 @@ int cmd_edid(int argc, char **argv)
 		rc = CLI_EXIT_FAIL;
 	} else if (raw) {
 		FILE *f = fopen(raw, "wb");
-		bool ok = f && fwrite(d.edid, 1, d.edid_size, f) == d.edid_size;
+		bool ok = f && fwrite(d.edid, 1, size, f) == size;
 		if (f && fclose(f))
 			ok = false;
 		if (!ok) {
@@ -69,14 +82,17 @@ int cmd_edid(int argc, char **argv)
 				remove(raw);
 			rc = CLI_EXIT_FAIL;
 		} else {
-			printf("wrote %u bytes of EDID to %s\n", d.edid_size,
-			       raw);
+			printf("wrote %u bytes of EDID to %s\n", size, raw);
 		}
-	} else {
-		for (uint32_t i = 0; i < d.edid_size; i++)
+	} else if (!decode) {
+		for (uint32_t i = 0; i < size; i++)
 			printf("%02x%s", d.edid[i],
-			       (i % 16 == 15 || i + 1 == d.edid_size) ? "\n"
-								      : " ");
+			       (i % 16 == 15 || i + 1 == size) ? "\n" : " ");
+	}
+	if (d.edid_size && decode && rc == CLI_EXIT_OK) {
+		static struct vg_edid e;
+		vg_status st = vg_edid_parse(d.edid, d.edid_size, &e);
+		edid_print_text(stdout, &e, st);
 	}
 	cli_close(&s);
 	return rc;

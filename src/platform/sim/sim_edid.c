@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sim_edid.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #define DTD_MAX 4095u
@@ -75,9 +76,10 @@ void sim_edid_build(uint8_t edid[128], uint32_t width, uint32_t height,
 			   ((mfg[1] - '@') & 31) << 5 | ((mfg[2] - '@') & 31));
 	uint32_t w = width ? width : 1024, h = height ? height : 768;
 
-	/* What a detailed timing can hold; the screen size must agree. */
-	w = w > DTD_MAX ? DTD_MAX : w;
-	h = h > DTD_MAX ? DTD_MAX : h;
+	/* A detailed timing holds 4095 a side: a larger mode gets no timing
+	 * at all rather than a clamped, wrong one (GET_DISPLAY_INFO still
+	 * gives the preferred size).  The screen size follows the mode. */
+	bool fits = w <= DTD_MAX && h <= DTD_MAX;
 
 	memset(edid, 0, 128);
 	memcpy(edid, header, 8);
@@ -94,8 +96,8 @@ void sim_edid_build(uint8_t edid[128], uint32_t width, uint32_t height,
 	edid[18] = 1; /* EDID 1.4 */
 	edid[19] = 4;
 	edid[20] = 0xa5; /* digital, 8 bits per colour, DisplayPort */
-	uint32_t wcm = (w * 254u / 960u + 5) / 10,
-		 hcm = (h * 254u / 960u + 5) / 10;
+	uint32_t wcm = (uint32_t)(((uint64_t)w * 254u / 960u + 5) / 10),
+		 hcm = (uint32_t)(((uint64_t)h * 254u / 960u + 5) / 10);
 	edid[21] = (uint8_t)(wcm ? (wcm > 255 ? 255 : wcm) : 1);
 	edid[22] = (uint8_t)(hcm ? (hcm > 255 ? 255 : hcm) : 1);
 	edid[23] = 120;	 /* gamma 2.2 */
@@ -104,7 +106,12 @@ void sim_edid_build(uint8_t edid[128], uint32_t width, uint32_t height,
 	/* No established timings; standard timings unused (0x01 0x01). */
 	for (int i = 38; i < 54; i++)
 		edid[i] = 0x01;
-	put_dtd(edid + 54, w, h);
+	if (fits) {
+		put_dtd(edid + 54, w, h);
+	} else {
+		edid[54 + 3] = 0x10;	    /* dummy descriptor */
+		edid[24] &= (uint8_t)~0x02; /* no preferred timing in a DTD */
+	}
 	put_descriptor_text(edid + 72, 0xfc, SIM_EDID_MONITOR_NAME);
 	/* Range limits: 1-75 Hz vertical, 1-255 kHz horizontal, max clock
 	 * 660 MHz, no timing formula (continuous frequency not claimed). */
