@@ -108,8 +108,17 @@ edid)
 	run 0 edid --raw "$T/edid.bin"
 	[ "$(head -c 8 "$T/edid.bin" | od -An -tx1 | tr -d ' \n')" = 00ffffffffffff00 ] ||
 		fail "raw EDID lacks the header"
+	# Only the blocks the EDID claims, not QEMU's 1024 padded bytes.
+	ext=$(od -An -tu1 -j126 -N1 "$T/edid.bin" | tr -d ' ')
+	[ "$(stat -c %s "$T/edid.bin")" = $((128 * (1 + ext))) ] ||
+		fail "raw EDID is not 128 * (1 + $ext) bytes"
 	run 0 edid
 	head -1 "$T/out" | grep -q "^00 ff ff ff ff ff ff 00" || fail "hex EDID"
+	[ "$(wc -l <"$T/out")" = $((8 * (1 + ext))) ] || fail "hex EDID length"
+	run 0 edid --decode
+	grep -q "^name: QEMU Monitor$" "$T/out" || fail "decoded name"
+	grep -q "^timing: .* preferred" "$T/out" || fail "no preferred timing"
+	grep -q "^diags: " "$T/out" || fail "decoded text incomplete"
 	no_leftovers
 	;;
 show-png)
@@ -192,14 +201,17 @@ sigint-cleanup)
 	# a user's Ctrl-C in a terminal would meet them.
 	set -m
 	for sig in INT TERM; do
+		# A fresh output file per run: the last run's "holding" must
+		# not let this one be signalled before it is up.
+		out="$T/out-$sig"
 		"$VIOGPU" show --pattern bars --mode 640x480 --hold 60 \
-			--out "$T/x.png" >"$T/out" 2>"$T/err" &
+			--out "$T/x.png" >"$out" 2>"$T/err" &
 		pid=$!
 		for _ in $(seq 100); do
-			grep -q holding "$T/out" 2>/dev/null && break
+			grep -q holding "$out" 2>/dev/null && break
 			sleep 0.1
 		done
-		grep -q holding "$T/out" || fail "show never reached --hold"
+		grep -q holding "$out" || fail "show never reached --hold"
 		start=$(date +%s)
 		kill -"$sig" "$pid"
 		wait "$pid"

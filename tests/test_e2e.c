@@ -6,6 +6,9 @@
  *   test_e2e qemu|sim mode WxH    one head at WxH: full and dirty presents
  *   test_e2e qemu|sim two-heads   two heads at different modes at once
  *   test_e2e qemu|sim cursor      cursor upload and moves complete
+ *   test_e2e qemu|sim mode-sequence   1920x1080 -> 7680x4320 -> 1920x1080
+ *                                     -> 7680x4320 -> 1024x768 on one head
+ *   test_e2e qemu|sim sixteen-heads   16 heads, each set, disabled, set
  *   test_e2e same-pixels          both devices show the very same pixels
  */
 #include <stdio.h>
@@ -279,6 +282,99 @@ out:
 	dev_stop(&dv);
 }
 
+/* The sequence: grow to 8K and back, twice, then shrink. */
+static void test_mode_sequence(void)
+{
+	static const uint32_t seq[][2] = {
+		{1920, 1080}, {7680, 4320}, {1920, 1080},
+		{7680, 4320}, {1024, 768},
+	};
+	struct vg_gpu_options opt = {.host_mem_limit = 512ull << 20};
+	struct vg_gpu *gpu = NULL;
+	struct dev dv;
+
+	if (!dev_start(&dv, use_sim, 1, 1920, 1080, 1024))
+		return;
+	uint64_t dma_base = dev_dma_bytes(&dv);
+	CHECK_OK(vg_gpu_create(dev_os(&dv), &opt, &gpu));
+	for (unsigned k = 0; k < 5; k++) {
+		uint32_t w = seq[k][0], h = seq[k][1];
+		CHECK_OK(vg_gpu_set_mode(gpu, 0, w, h));
+		struct vg_fb *fb = vg_gpu_head_fb(gpu, 0);
+		vg_pattern_draw((enum vg_pattern)(k % 3), vg_fb_pixels(fb), w,
+				h, vg_fb_stride(fb));
+		vg_pattern_draw_box(vg_fb_pixels(fb), w, h, vg_fb_stride(fb),
+				    (int32_t)(10 * k), 10, 40, 40, 0x00abcdefu);
+		CHECK_OK(vg_gpu_present(gpu, fb, NULL, 0));
+		char what[48];
+		snprintf(what, sizeof(what), "step %u: %ux%u", k + 1, w, h);
+		expect_screen(&dv, 0, fb, what);
+		struct vg_gpu_stats st;
+		vg_gpu_get_stats(gpu, &st);
+		/* The old framebuffer is gone as soon as the new one shows. */
+		CHECK(st.live_resources == 1 &&
+			      st.live_backing_bytes ==
+				      (((uint64_t)w * h * 4 + 4095) & ~4095ull),
+		      "%s: %u resources, %llu backing bytes", what,
+		      st.live_resources,
+		      (unsigned long long)st.live_backing_bytes);
+	}
+	/* Refused before anything is torn down: the 1024x768 stays. */
+	CHECK(vg_gpu_set_mode(gpu, 0, 16385, 100) == VG_E_RANGE,
+	      "16385 wide accepted");
+	CHECK(vg_gpu_set_mode(gpu, 0, 16384, 16384) == VG_E_RANGE,
+	      "a 1 GiB frame accepted with 512 MiB of host memory");
+	expect_screen(&dv, 0, vg_gpu_head_fb(gpu, 0), "after refused modes");
+out:
+	vg_gpu_destroy(gpu);
+	CHECK(dev_dma_bytes(&dv) == dma_base, "DMA bytes %llu, at start %llu",
+	      (unsigned long long)dev_dma_bytes(&dv),
+	      (unsigned long long)dma_base);
+	dev_stop(&dv);
+}
+
+/* Every head on its own: set, show, disable, set again. */
+static void test_sixteen_heads(void)
+{
+	struct vg_gpu *gpu = NULL;
+	struct dev dv;
+
+	if (!dev_start(&dv, use_sim, 16, 0, 0, 512))
+		return;
+	CHECK_OK(vg_gpu_create(dev_os(&dv), NULL, &gpu));
+	struct vg_gpu_info info;
+	vg_gpu_get_info(gpu, &info);
+	CHECK(info.num_scanouts == 16, "%u scanouts", info.num_scanouts);
+	for (uint32_t round = 0; round < 2; round++)
+		for (uint32_t h = 0; h < 16; h++) {
+			uint32_t w = 320 + 16 * h + 8 * round, hh = 200 + 8 * h;
+			CHECK_OK(vg_gpu_set_mode(gpu, h, w, hh));
+			struct vg_fb *fb = vg_gpu_head_fb(gpu, h);
+			vg_pattern_draw((enum vg_pattern)((h + round) % 3),
+					vg_fb_pixels(fb), w, hh,
+					vg_fb_stride(fb));
+			vg_pattern_draw_box(vg_fb_pixels(fb), w, hh,
+					    vg_fb_stride(fb), (int32_t)h * 8, 4,
+					    8, 8, 0x00ff0000u >> h);
+			CHECK_OK(vg_gpu_present(gpu, fb, NULL, 0));
+			char what[32];
+			snprintf(what, sizeof(what), "head %u round %u", h,
+				 round);
+			expect_screen(&dv, h, fb, what);
+			/* Disabling one head leaves the others alone. */
+			if (round == 0 && h % 2)
+				CHECK_OK(vg_gpu_set_scanout(gpu, h, NULL));
+		}
+	for (uint32_t h = 0; h < 16; h++) {
+		char what[32];
+		snprintf(what, sizeof(what), "head %u at the end", h);
+		expect_screen(&dv, h, vg_gpu_head_fb(gpu, h), what);
+	}
+out:
+	vg_gpu_destroy(gpu);
+	dev_stop(&dv);
+}
+
 /* One picture (1366x768: a stride that is no power of two) through both
  * devices; the two screendumps must be identical. */
 static void test_same_pixels(void)
@@ -329,6 +425,10 @@ int main(int argc, char **argv)
 			test_two_heads();
 		else if (argc == 3 && !strcmp(argv[2], "cursor"))
 			test_cursor();
+		else if (argc == 3 && !strcmp(argv[2], "mode-sequence"))
+			test_mode_sequence();
+		else if (argc == 3 && !strcmp(argv[2], "sixteen-heads"))
+			test_sixteen_heads();
 		else
 			goto usage;
 	} else {
@@ -338,6 +438,7 @@ int main(int argc, char **argv)
 	return failures ? 1 : 0;
 usage:
 	fprintf(stderr, "usage: test_e2e qemu|sim (mode WxH | two-heads | "
-			"cursor) | test_e2e same-pixels\n");
+			"cursor | mode-sequence | sixteen-heads) | test_e2e "
+			"same-pixels\n");
 	return 2;
 }

@@ -31,6 +31,7 @@ struct cli_session {
 	struct vg_sim *sim;
 	struct vg_gpu *gpu;
 	bool stats;
+	uint64_t host_mem; /* what the device gives 2D resources */
 };
 
 /* Parses a common option at argv[*i]; returns 1 if consumed (advancing
@@ -77,5 +78,6 @@ int cmd_edid(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_power_cycle(int argc, char **argv);
+int cmd_modes(int argc, char **argv);
 
 #endif

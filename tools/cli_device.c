@@ -122,6 +122,15 @@ static int open_qemu(const struct cli_common *c, struct cli_session *s,
 					 c->heads);
 	/* QEMU's default 256 MiB host limit cannot hold two 8K frames at
 	 * once, which a mode change needs; raise it unless told. */
+	s->host_mem = 1ull << 30;
+	for (int i = 0; i < n; i++)
+		if (prop_is(&props[i], "max_hostmem") &&
+		    !parse_size(&props[i], &s->host_mem)) {
+			cli_error("bad value in device property "
+				  "'max_hostmem=%.*s'",
+				  (int)props[i].val_len, props[i].val);
+			return CLI_EXIT_USAGE;
+		}
 	if (!has_prop(props, n, "max_hostmem"))
 		snprintf(text + used, sizeof(text) - used, "%smax_hostmem=1G",
 			 used ? "," : "");
@@ -181,6 +190,7 @@ static int open_sim(const struct cli_common *c, struct cli_session *s,
 			return CLI_EXIT_USAGE;
 		}
 	}
+	s->host_mem = sc.max_hostmem ? sc.max_hostmem : 256ull << 20;
 	/* Room for the frames asked for and a second one during a change. */
 	uint64_t heads = sc.num_scanouts;
 	sc.ram_bytes = c->frame_bytes * (heads + 1) + (256ull << 20);
@@ -245,6 +255,7 @@ int cli_open(const struct cli_common *c, struct cli_session *s)
 		.verbose = c->verbose,
 		.cmd_timeout_ms = c->timeout_ms,
 		.auto_recover = true,
+		.host_mem_limit = s->host_mem,
 	};
 	vg_status st = vg_gpu_create(os, &go, &s->gpu);
 	if (st != VG_OK) {

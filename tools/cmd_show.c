@@ -10,18 +10,80 @@
 
 static void show_help(void)
 {
-	printf("usage: viogpu show (--pattern %s | --image FILE.png) "
-	       "--mode WxH\n"
+	printf("usage: viogpu show (--pattern %s | --image FILE.png)\n"
+	       "                   (--mode WxH | --modes WxH,WxH,...)\n"
 	       "                   [--head N] [--out SHOT.png] [--hold "
 	       "SECONDS] "
 	       "[COMMON OPTIONS]\n\n"
 	       "Sets mode WxH on head N (default 0), draws the pattern or the "
-	       "image\n(scaled to the mode), presents it, then saves what the "
-	       "device scans out\nto SHOT.png (default viogpu-show.png) and "
-	       "checks it equals the frame\npixel for pixel (exit 1 if not). "
-	       "--hold keeps the display up that\nlong before tearing down.\n\n"
+	       "image\n(scaled to the mode), presents it, and checks that "
+	       "what the device\nscans out equals the frame pixel for pixel "
+	       "(exit 1 if not).  With\n--modes it does so for each mode in "
+	       "turn, switching without losing\nthe picture: the new "
+	       "framebuffer is on screen before the old one is\nreleased.  "
+	       "The last mode's screendump is saved to SHOT.png (default\n"
+	       "viogpu-show.png); --hold keeps it up that long before tearing "
+	       "down.\nA mode larger than the device or its host memory can "
+	       "take is refused\n(exit 2) with the previous mode still "
+	       "shown.\n\n"
 	       "%s",
 	       vg_pattern_names(), cli_common_help());
+}
+
+#define MAX_STEPS 32
+
+/* One mode of the list: set it (the new framebuffer replaces the old one
+ * only once it is on screen), draw, present, compare the screendump. */
+static int show_step(struct cli_session *s, uint32_t head, uint32_t w,
+		     uint32_t h, const uint32_t *img, uint32_t iw, uint32_t ih,
+		     enum vg_pattern pat, unsigned long hold, const char *out)
+{
+	vg_status st = vg_gpu_check_mode(s->gpu, head, w, h);
+	if (st != VG_OK) {
+		cli_error("mode %ux%u is more than head %u can take (at most "
+			  "16384 a side and %llu MiB of host memory)",
+			  w, h, head, (unsigned long long)(s->host_mem >> 20));
+		return CLI_EXIT_USAGE;
+	}
+	st = vg_gpu_set_mode(s->gpu, head, w, h);
+	if (st != VG_OK) {
+		cli_gpu_error(s->gpu, "mode set", st);
+		return CLI_EXIT_FAIL;
+	}
+	struct vg_fb *fb = vg_gpu_head_fb(s->gpu, head);
+	if (img)
+		vg_image_scale_nearest(img, iw, ih, vg_fb_pixels(fb), w, h,
+				       vg_fb_stride(fb));
+	else
+		vg_pattern_draw(pat, vg_fb_pixels(fb), w, h, vg_fb_stride(fb));
+	st = vg_gpu_present(s->gpu, fb, NULL, 0);
+	if (st != VG_OK) {
+		cli_gpu_error(s->gpu, "present", st);
+		return CLI_EXIT_FAIL;
+	}
+	if (hold) {
+		printf("head %u: %ux%u on screen; holding %lu s\n", head, w, h,
+		       hold);
+		fflush(stdout);
+		struct timespec ts = {(time_t)hold, 0};
+		while (nanosleep(&ts, &ts))
+			;
+	}
+	uint64_t diff = 0;
+	int rc = cli_screendump_png(s, head, out, fb, &diff);
+	if (rc)
+		return rc;
+	if (diff) {
+		cli_error("head %u: %ux%u: screendump differs from the frame "
+			  "in %llu pixels",
+			  head, w, h, (unsigned long long)diff);
+		return CLI_EXIT_FAIL;
+	}
+	printf("head %u: %ux%u, %u backing entries; screendump equals the "
+	       "frame%s%s\n",
+	       head, w, h, vg_fb_backing_entries(fb), out ? "; saved " : "",
+	       out ? out : "");
+	return CLI_EXIT_OK;
 }
 
 int cmd_show(int argc, char **argv)
@@ -32,7 +94,7 @@ int cmd_show(int argc, char **argv)
 	const char *out = "viogpu-show.png";
 	unsigned long head = 0, hold = 0;
 	enum vg_pattern pat = VG_PATTERN_BARS;
-	uint32_t w, h, iw = 0, ih = 0, *img = NULL;
+	uint32_t iw = 0, ih = 0, *img = NULL;
 	char err[256];
 
 	for (int i = 1; i < argc; i++) {
@@ -44,6 +106,7 @@ int cmd_show(int argc, char **argv)
 		const char **dst = !strcmp(a, "--pattern") ? &pattern
 				   : !strcmp(a, "--image") ? &image
 				   : !strcmp(a, "--mode")  ? &mode
+				   : !strcmp(a, "--modes") ? &mode
 				   : !strcmp(a, "--out")   ? &out
 							   : NULL;
 		bool num = !strcmp(a, "--hold");
@@ -82,14 +145,33 @@ int cmd_show(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	if (!mode) {
-		cli_error("show: --mode WxH is required");
+		cli_error("show: --mode WxH (or --modes WxH,WxH,...) is "
+			  "required");
 		return CLI_EXIT_USAGE;
 	}
-	if (!cli_parse_mode(mode, &w, &h)) {
-		cli_error("bad mode '%s' (want WxH, e.g. 1920x1080, each "
-			  "1..16384)",
-			  mode);
-		return CLI_EXIT_USAGE;
+	/* Every mode of the list is checked before QEMU starts. */
+	uint32_t mw[MAX_STEPS], mh[MAX_STEPS];
+	unsigned nmodes = 0;
+	for (const char *p = mode; *p; nmodes++) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char one[32];
+		if (nmodes == MAX_STEPS || len >= sizeof(one)) {
+			cli_error("bad mode list '%s' (at most %d modes)", mode,
+				  MAX_STEPS);
+			return CLI_EXIT_USAGE;
+		}
+		memcpy(one, p, len);
+		one[len] = '\0';
+		if (!cli_parse_mode(one, &mw[nmodes], &mh[nmodes])) {
+			cli_error("bad mode '%s' (want WxH, e.g. 1920x1080, "
+				  "each 1..16384)",
+				  one);
+			return CLI_EXIT_USAGE;
+		}
+		if ((uint64_t)mw[nmodes] * mh[nmodes] * 4 > c.frame_bytes)
+			c.frame_bytes = (uint64_t)mw[nmodes] * mh[nmodes] * 4;
+		p = comma ? comma + 1 : p + len;
 	}
 	if (pattern && vg_pattern_from_name(pattern, &pat)) {
 		cli_error("unknown pattern '%s' (want %s)", pattern,
@@ -101,55 +183,20 @@ int cmd_show(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 
-	c.frame_bytes = (uint64_t)w * h * 4;
 	int rc = cli_open(&c, &s);
 	if (rc) {
 		free(img);
 		return rc;
 	}
-	struct vg_fb *fb = NULL;
 	if (!cli_check_head(s.gpu, (uint32_t)head)) {
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
-	rc = cli_set_mode(&s, (uint32_t)head, w, h, &fb);
-	if (rc)
-		goto out;
-	if (img)
-		vg_image_scale_nearest(img, iw, ih, vg_fb_pixels(fb), w, h,
-				       vg_fb_stride(fb));
-	else
-		vg_pattern_draw(pat, vg_fb_pixels(fb), w, h, vg_fb_stride(fb));
-	vg_status st = vg_gpu_present(s.gpu, fb, NULL, 0);
-	if (st != VG_OK) {
-		cli_gpu_error(s.gpu, "present", st);
-		rc = CLI_EXIT_FAIL;
-		goto out;
-	}
-	if (hold) {
-		printf("head %lu: %ux%u on screen; holding %lu s\n", head, w, h,
-		       hold);
-		fflush(stdout);
-		struct timespec ts = {(time_t)hold, 0};
-		while (nanosleep(&ts, &ts))
-			;
-	}
-	uint64_t diff = 0;
-	rc = cli_screendump_png(&s, (uint32_t)head, out, fb, &diff);
-	if (rc)
-		goto out;
-	if (diff) {
-		cli_error("head %lu: screendump differs from the frame in "
-			  "%llu pixels (saved to %s)",
-			  head, (unsigned long long)diff, out);
-		rc = CLI_EXIT_FAIL;
-	} else {
-		printf("head %lu: %ux%u, %u backing entries; screendump equals "
-		       "the frame; saved %s\n",
-		       head, w, h, vg_fb_backing_entries(fb), out);
-	}
+	for (unsigned k = 0; k < nmodes && !rc; k++)
+		rc = show_step(&s, (uint32_t)head, mw[k], mh[k], img, iw, ih,
+			       pat, k + 1 == nmodes ? hold : 0,
+			       k + 1 == nmodes ? out : NULL);
 out:
-	vg_fb_destroy(fb);
 	cli_close(&s);
 	free(img);
 	return rc;

@@ -18,6 +18,7 @@ static void usage(FILE *f)
 		"  info    negotiated features, scanouts, each display's size "
 		"and monitor\n"
 		"  edid    a head's EDID, as hex or raw bytes\n"
+		"  modes   the modes each head can show, preferred first\n"
 		"  show    set a mode, draw a pattern or an image, save what "
 		"the device shows\n"
 		"  demo    moving content presented as dirty rectangles, with "
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(argc - 1, argv + 1);
+	if (!strcmp(cmd, "modes"))
+		return cmd_modes(argc - 1, argv + 1);
 	if (!strcmp(cmd, "power-cycle"))
 		return cmd_power_cycle(argc - 1, argv + 1);
 	cli_error("unknown command '%s' (try 'viogpu --help')", cmd);

@@ -34,6 +34,10 @@ struct vg_gpu_options {
 	 * not run the watchdog themselves.  The call that saw the timeout
 	 * still fails. */
 	bool auto_recover;
+	/* Bytes the host will give 2D resources (QEMU's max_hostmem); modes
+	 * whose frame does not fit are not listed and are refused.  0: the
+	 * virtio-gpu default of 256 MiB. */
+	uint64_t host_mem_limit;
 };
 
 /* What was negotiated; filled by vg_gpu_get_info. */
@@ -178,6 +182,65 @@ vg_status vg_gpu_set_power(struct vg_gpu *gpu, enum vg_power_state state,
 			   enum vg_power_reason reason);
 enum vg_power_state vg_gpu_power_state(const struct vg_gpu *gpu);
 const char *vg_power_reason_str(enum vg_power_reason reason);
+
+/* ---- hot-plug and resize ---- */
+
+/* True if the device announced a display change (VIRTIO_GPU_EVENT_DISPLAY:
+ * a monitor plugged or unplugged, a VM window resized) that
+ * vg_gpu_update_displays has not acknowledged yet.  Reads the device's
+ * event register (one register read), so a lost config interrupt does not
+ * hide a change. */
+bool vg_gpu_display_changed(struct vg_gpu *gpu);
+/* Re-reads display info and every EDID, acknowledges the event, and sets
+ * *changed to the mask of heads whose enabled state, preferred size or
+ * EDID differ from before. */
+vg_status vg_gpu_update_displays(struct vg_gpu *gpu, uint32_t *changed);
+/* Auto-resize: every head in mask that is enabled gets a mode of its
+ * preferred size (vg_gpu_set_mode) unless it has it already; a head that
+ * is now disabled is switched off.  Returns the first failure, after
+ * trying every head. */
+vg_status vg_gpu_follow_displays(struct vg_gpu *gpu, uint32_t mask);
+
+/* ---- modes ---- */
+
+#define VG_MODE_PREFERRED (1u << 0)   /* the device's or the EDID's choice */
+#define VG_MODE_FROM_DEVICE (1u << 1) /* GET_DISPLAY_INFO's size */
+#define VG_MODE_FROM_EDID (1u << 2)
+#define VG_MODE_STANDARD (1u << 3) /* from the driver's standard set */
+
+struct vg_mode {
+	uint32_t width, height;
+	uint32_t refresh_mhz; /* 0 when no source says */
+	uint32_t flags;	      /* VG_MODE_* */
+};
+
+/*
+ * The modes head can show: the device's preferred size, the EDID's
+ * timings and a standard set (1280x720 .. 3840x2160, ultrawides, 5K, 8K),
+ * without duplicates, filtered by the device limits (16384 a side) and
+ * the host memory limit; preferred first, then largest first.  Writes up
+ * to max entries and sets *count to how many there are (which may be
+ * more than max).
+ */
+vg_status vg_gpu_list_modes(struct vg_gpu *gpu, uint32_t head,
+			    struct vg_mode *modes, unsigned max,
+			    unsigned *count);
+/* VG_OK if head can take width x height; VG_E_RANGE with nothing
+ * touched otherwise. */
+vg_status vg_gpu_check_mode(struct vg_gpu *gpu, uint32_t head, uint32_t width,
+			    uint32_t height);
+/*
+ * Shows a width x height framebuffer owned by the driver on head.  The
+ * new one is created and shown before the old one is released (detached
+ * and unreferenced, and freed only after the device confirms), so a
+ * failure at any step leaves the old mode on screen.  The new
+ * framebuffer starts black; draw into vg_gpu_head_fb().
+ */
+vg_status vg_gpu_set_mode(struct vg_gpu *gpu, uint32_t head, uint32_t width,
+			  uint32_t height);
+/* The driver-owned framebuffer of head (NULL if none); valid until the
+ * next vg_gpu_set_mode on that head or vg_gpu_destroy. */
+struct vg_fb *vg_gpu_head_fb(const struct vg_gpu *gpu, uint32_t head);
 
 /* Cursor: image is 64x64 0xAARRGGBB; NULL hides the cursor. */
 vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,

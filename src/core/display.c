@@ -3,26 +3,20 @@
 #include <string.h>
 
 #include "gpu_internal.h"
+#include "viogpu/edid.h"
 
-void vg_edid_monitor_name(const uint8_t *edid, uint32_t size, char out[14])
+/* The monitor's name from the EDID; what the monitor got wrong is logged
+ * (the EDID is the host's, untrusted, and never fails the read). */
+static void describe_edid(struct vg_gpu *gpu, uint32_t head,
+			  struct vg_display *d, struct vg_edid *e)
 {
-	out[0] = '\0';
-	if (size < 128)
-		return;
-	for (uint32_t d = 54; d + 18 <= 126; d += 18) {
-		const uint8_t *p = edid + d;
-		if (p[0] || p[1] || p[2] || p[3] != 0xfc)
-			continue;
-		uint32_t n = 0;
-		for (; n < 13 && p[5 + n] != 0x0a && p[5 + n] != 0; n++)
-			out[n] = (p[5 + n] >= 0x20 && p[5 + n] < 0x7f)
-					 ? (char)p[5 + n]
-					 : '?';
-		while (n > 0 && out[n - 1] == ' ')
-			n--;
-		out[n] = '\0';
-		return;
-	}
+	vg_status st = vg_edid_parse(d->edid, d->edid_size, e);
+
+	if (st == VG_OK)
+		memcpy(d->monitor_name, e->name, sizeof(d->monitor_name));
+	for (unsigned i = 0; i < e->ndiags; i++)
+		vg_gpu_log(gpu, VG_LOG_DEBUG, "head %u: EDID: %s", head,
+			   e->diags[i].text);
 }
 
 static vg_status read_edid(struct vg_gpu *gpu, uint32_t head)
@@ -31,14 +25,19 @@ static vg_status read_edid(struct vg_gpu *gpu, uint32_t head)
 		.hdr.type = VG_CMD_GET_EDID,
 		.scanout = head,
 	};
+	/* Too big for a kernel stack; borrow OS memory. */
+	struct edid_scratch {
+		struct vg_resp_edid resp;
+		struct vg_edid decoded;
+	} * s;
 	struct vg_resp_edid *resp;
 	struct vg_display *d = &gpu->displays[head];
 	vg_status st;
 
-	/* The response is too big for a kernel stack; borrow OS memory. */
-	resp = gpu->os->ops->alloc(gpu->os, sizeof(*resp));
-	if (!resp)
+	s = gpu->os->ops->alloc(gpu->os, sizeof(*s));
+	if (!s)
 		return VG_E_NOMEM;
+	resp = &s->resp;
 	st = vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_EDID, resp,
 			 sizeof(*resp));
 	if (st == VG_OK) {
@@ -50,11 +49,10 @@ static vg_status read_edid(struct vg_gpu *gpu, uint32_t head)
 		} else {
 			d->edid_size = resp->size;
 			memcpy(d->edid, resp->edid, resp->size);
-			vg_edid_monitor_name(d->edid, d->edid_size,
-					     d->monitor_name);
+			describe_edid(gpu, head, d, &s->decoded);
 		}
 	}
-	gpu->os->ops->free(gpu->os, resp);
+	gpu->os->ops->free(gpu->os, s);
 	return st;
 }
 
@@ -88,7 +86,6 @@ vg_status vg_gpu_refresh_displays(struct vg_gpu *gpu)
 	vg_status gate = vg_gpu_enter(gpu);
 	if (gate != VG_OK)
 		return vg_gpu_fail(gpu, gate, 0);
-	__atomic_store_n(&gpu->config_changed, 0, __ATOMIC_RELEASE);
 	vg_status st = vg_display_read_all(gpu);
 	/* Acknowledge the display event only after reading the new state. */
 	vg_tp_dev_write32(&gpu->tp,
@@ -126,9 +123,12 @@ vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
 		cmd.resource_id = fb->id;
 		cmd.r = (struct vg_rect){0, 0, fb->width, fb->height};
 	}
+	struct vg_status_detail before = gpu->last_error;
 	st = vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_NODATA, NULL, 0);
 	if (st == VG_E_DEVICE && !fb && head == 0 &&
 	    gpu->last_error.resp_type == VG_RESP_ERR_INVALID_SCANOUT_ID) {
+		/* Not a failure of this call: leave no error behind. */
+		gpu->last_error = before;
 		/* QEMU refuses to disable scanout 0 although the spec allows
 		 * it; the head keeps showing the resource until unref. */
 		vg_gpu_log(gpu, VG_LOG_DEBUG,

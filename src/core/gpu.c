@@ -44,8 +44,8 @@ void vg_gpu_isr(void *ctx)
 		return; /* shared line or spurious */
 	__atomic_fetch_add(&gpu->interrupts, 1, __ATOMIC_RELAXED);
 	if (isr & VG_ISR_CONFIG) {
-		__atomic_store_n(&gpu->config_changed, 1, __ATOMIC_RELEASE);
-		/* DEVICE_NEEDS_RESET also arrives as a config change. */
+		/* Display events are read from the device's register when the
+		 * caller asks; DEVICE_NEEDS_RESET also arrives this way. */
 		if (vg_tp_get_status(&gpu->tp) &
 		    (VG_STATUS_NEEDS_RESET | VG_STATUS_FAILED))
 			__atomic_store_n(&gpu->needs_reset, 1,
@@ -207,6 +207,8 @@ vg_status vg_gpu_create(struct vg_os *os, const struct vg_gpu_options *opt,
 		gpu->opt = *opt;
 	if (!gpu->opt.cmd_timeout_ms)
 		gpu->opt.cmd_timeout_ms = 5000;
+	if (!gpu->opt.host_mem_limit)
+		gpu->opt.host_mem_limit = 256ull << 20;
 	gpu->timeout_ns = (uint64_t)gpu->opt.cmd_timeout_ms * 1000000ull;
 	gpu->id_used = os->ops->alloc(os, VG_MAX_RESOURCES);
 	if (!gpu->id_used) {
@@ -246,8 +248,13 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 	for (uint32_t h = 0; h < gpu->num_scanouts; h++)
 		if (gpu->scanout_fb[h])
 			(void)vg_gpu_set_scanout(gpu, h, NULL);
-	/* The cursor image is ours (it is on gpu->fbs too): not a leak. */
+	/* The cursor image and the heads' mode framebuffers are ours (they
+	 * are on gpu->fbs too): not a leak. */
 	vg_fb_destroy(gpu->cursor_fb);
+	for (uint32_t h = 0; h < VG_MAX_SCANOUTS; h++) {
+		vg_fb_destroy(gpu->head_fb[h]);
+		gpu->head_fb[h] = NULL;
+	}
 	if (gpu->fbs)
 		vg_gpu_log(gpu, VG_LOG_WARN,
 			   "destroying framebuffers the caller left behind");

@@ -60,7 +60,7 @@ struct vg_gpu {
 	uint32_t num_scanouts;
 	struct vg_display displays[VG_MAX_SCANOUTS];
 	struct vg_fb *scanout_fb[VG_MAX_SCANOUTS];
-	volatile uint32_t config_changed; /* set by the ISR */
+	struct vg_fb *head_fb[VG_MAX_SCANOUTS]; /* vg_gpu_set_mode's, ours */
 
 	uint8_t *id_used; /* VG_MAX_RESOURCES flags, [0] unused */
 	struct vg_fb *fbs;
@@ -109,7 +109,6 @@ void vg_quarantine_add(struct vg_gpu *gpu, uint32_t id, struct vg_dma *dma);
 void vg_quarantine_release(struct vg_gpu *gpu);
 
 vg_status vg_display_read_all(struct vg_gpu *gpu);
-void vg_edid_monitor_name(const uint8_t *edid, uint32_t size, char out[14]);
 
 /* Merges adjacent segments into mem entries; returns the entry count, or
  * 0 if more than max would be needed.  entries may be NULL (count only). */

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hot-plug and resize on the device model: the config-change interrupt
+ * is noticed, the changed heads are reported exactly, and following them
+ * gives each head a mode of the size the host asks for, as when a VM
+ * window is resized, with the right picture.
+ */
+#include "sim_env.h"
+
+#include <stdlib.h>
+
+/* Waits (bounded) for the device's display event to reach the driver. */
+static bool wait_change(struct env *e)
+{
+	for (int i = 0; i < 200; i++) {
+		if (vg_gpu_display_changed(e->gpu))
+			return true;
+		sleep_ms(5);
+	}
+	return false;
+}
+
+static void show_head(struct env *e, uint32_t head, uint32_t seed)
+{
+	struct vg_fb *fb = vg_gpu_head_fb(e->gpu, head);
+	assert_non_null(fb);
+	draw(fb, NULL, seed);
+	assert_int_equal(vg_gpu_present(e->gpu, fb, NULL, 0), VG_OK);
+	uint32_t *want = fb_copy(fb);
+	assert_screen(e->sim, head, want, vg_fb_width(fb), vg_fb_height(fb));
+	free(want);
+}
+
+static void test_window_resize_is_followed(void **state)
+{
+	(void)state;
+	struct env e = {0};
+	uint32_t changed = 0;
+
+	env_up(&e, NULL, 500);
+	assert_int_equal(vg_gpu_set_mode(e.gpu, 0, 1024, 768), VG_OK);
+	show_head(&e, 0, 1);
+	assert_false(vg_gpu_display_changed(e.gpu));
+
+	/* The user drags the VM window to 1600x900. */
+	assert_int_equal(vg_sim_set_display(e.sim, 0, true, 1600, 900), VG_OK);
+	assert_true(wait_change(&e));
+	assert_int_equal(vg_gpu_update_displays(e.gpu, &changed), VG_OK);
+	assert_int_equal(changed, 1);
+	assert_false(vg_gpu_display_changed(e.gpu)); /* acknowledged */
+	struct vg_display d;
+	assert_int_equal(vg_gpu_get_display(e.gpu, 0, &d), VG_OK);
+	assert_int_equal(d.rect.width, 1600);
+	assert_int_equal(d.rect.height, 900);
+	assert_int_equal(vg_gpu_follow_displays(e.gpu, changed), VG_OK);
+	assert_int_equal(vg_fb_width(vg_gpu_head_fb(e.gpu, 0)), 1600);
+	show_head(&e, 0, 2);
+
+	/* Following an unchanged head does nothing. */
+	struct vg_fb *same = vg_gpu_head_fb(e.gpu, 0);
+	assert_int_equal(vg_gpu_follow_displays(e.gpu, 1), VG_OK);
+	assert_ptr_equal(vg_gpu_head_fb(e.gpu, 0), same);
+	env_down(&e);
+}
+
+static void test_plug_and_unplug_a_second_head(void **state)
+{
+	(void)state;
+	struct env e = {0};
+	struct vg_sim_config cfg = {.num_scanouts = 2};
+	uint32_t changed = 0;
+
+	env_up(&e, &cfg, 500);
+	struct vg_display d;
+	assert_int_equal(vg_gpu_get_display(e.gpu, 1, &d), VG_OK);
+	assert_false(d.enabled);
+	assert_int_equal(vg_gpu_set_mode(e.gpu, 0, 800, 600), VG_OK);
+	show_head(&e, 0, 3);
+
+	/* A second monitor appears. */
+	assert_int_equal(vg_sim_set_display(e.sim, 1, true, 1280, 720), VG_OK);
+	assert_true(wait_change(&e));
+	assert_int_equal(vg_gpu_update_displays(e.gpu, &changed), VG_OK);
+	assert_int_equal(changed, 2);
+	assert_int_equal(vg_gpu_get_display(e.gpu, 1, &d), VG_OK);
+	assert_true(d.enabled);
+	assert_true(d.edid_size >= 128); /* its EDID was read too */
+	assert_int_equal(vg_gpu_follow_displays(e.gpu, changed), VG_OK);
+	show_head(&e, 1, 4);
+	show_head(&e, 0, 5); /* head 0 untouched */
+
+	/* And goes away again: its scanout is switched off. */
+	assert_int_equal(vg_sim_set_display(e.sim, 1, false, 0, 0), VG_OK);
+	assert_true(wait_change(&e));
+	assert_int_equal(vg_gpu_update_displays(e.gpu, &changed), VG_OK);
+	assert_int_equal(changed, 2);
+	assert_int_equal(vg_gpu_follow_displays(e.gpu, changed), VG_OK);
+	uint32_t *px = NULL, w = 0, h = 0;
+	assert_int_equal(vg_sim_screendump(e.sim, 1, &px, &w, &h), VG_E_INVAL);
+	env_down(&e);
+}
+
+static void test_event_storm_changes_nothing(void **state)
+{
+	(void)state;
+	struct env e = {0};
+	/* 50 display events around the first mode set's transfer. */
+	struct vg_sim_config cfg = {.faults = "event-storm:cmd=6@50"};
+	uint32_t changed = 123;
+
+	env_up(&e, &cfg, 500);
+	assert_int_equal(vg_gpu_set_mode(e.gpu, 0, 640, 480), VG_OK);
+	assert_true(wait_change(&e));
+	assert_int_equal(vg_gpu_update_displays(e.gpu, &changed), VG_OK);
+	assert_int_equal(changed, 0);
+	struct vg_fb *fb = vg_gpu_head_fb(e.gpu, 0);
+	assert_int_equal(vg_gpu_follow_displays(e.gpu, changed), VG_OK);
+	assert_ptr_equal(vg_gpu_head_fb(e.gpu, 0), fb);
+	show_head(&e, 0, 6);
+	env_down(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_window_resize_is_followed),
+		cmocka_unit_test(test_plug_and_unplug_a_second_head),
+		cmocka_unit_test(test_event_storm_changes_nothing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
