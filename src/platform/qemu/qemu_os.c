@@ -22,6 +22,7 @@
 #include "irq.h"
 #include "pci_fw.h"
 #include "ppm.h"
+#include "posix_sync.h"
 #include "qemu_internal.h"
 #include "qemu_log.h"
 #include "qemu_process.h"
@@ -38,17 +39,6 @@
 #define QMP_TIMEOUT_MS 10000
 #define SCREENDUMP_TIMEOUT_MS 60000
 
-struct vg_lock {
-	pthread_mutex_t m;
-};
-
-struct vg_event {
-	pthread_mutex_t m;
-	pthread_cond_t cv;
-	bool signaled;
-	struct vg_event *prev, *next; /* on vg_qemu.events */
-};
-
 struct vg_qemu {
 	struct vg_os os; /* first: the core's handle */
 	int verbose;
@@ -60,11 +50,10 @@ struct vg_qemu {
 	struct vgq_gmem *gmem;
 	struct vgq_pci pci;
 	struct vgq_irq irq;
-	atomic_bool up;	     /* vg_qemu_create succeeded */
-	atomic_bool dead;    /* QEMU is gone; everything fails NODEV */
-	atomic_long objects; /* live alloc() blocks, locks and events */
-	pthread_mutex_t events_lock;
-	struct vg_event *events; /* live events, woken when QEMU dies */
+	atomic_bool up;		     /* vg_qemu_create succeeded */
+	atomic_bool dead;	     /* QEMU is gone; everything fails NODEV */
+	atomic_long objects;	     /* live alloc() blocks, locks and events */
+	struct vgp_event_set events; /* killed when QEMU dies */
 	pthread_mutex_t dump_lock;
 };
 
@@ -75,17 +64,6 @@ static struct vg_qemu *to_qemu(struct vg_os *os)
 
 /* ---- death of QEMU ---- */
 
-static void wake_all_events(struct vg_qemu *q)
-{
-	pthread_mutex_lock(&q->events_lock);
-	for (struct vg_event *ev = q->events; ev; ev = ev->next) {
-		pthread_mutex_lock(&ev->m);
-		pthread_cond_broadcast(&ev->cv);
-		pthread_mutex_unlock(&ev->m);
-	}
-	pthread_mutex_unlock(&q->events_lock);
-}
-
 /* qtest reader thread, once. */
 static void on_qtest_dead(void *ctx, bool expected, const char *why)
 {
@@ -94,7 +72,7 @@ static void on_qtest_dead(void *ctx, bool expected, const char *why)
 
 	atomic_store(&q->dead, true);
 	vgq_irq_dead(&q->irq);
-	wake_all_events(q);
+	vgp_event_set_kill(&q->events);
 	if (expected || vgq_proc_exiting())
 		return;
 	vgq_proc_exited(&q->proc, 300, how, sizeof(how));
@@ -228,136 +206,42 @@ static void os_irq_disconnect(struct vg_os *os)
 
 static vg_status os_lock_create(struct vg_os *os, struct vg_lock **out)
 {
-	struct vg_lock *l = malloc(sizeof(*l));
-
-	*out = NULL;
-	if (!l)
-		return VG_E_NOMEM;
-	pthread_mutex_init(&l->m, NULL);
-	atomic_fetch_add(&to_qemu(os)->objects, 1);
-	*out = l;
-	return VG_OK;
+	vg_status st = vgp_lock_create(out);
+	if (st == VG_OK)
+		atomic_fetch_add(&to_qemu(os)->objects, 1);
+	return st;
 }
 
 static void os_lock_destroy(struct vg_os *os, struct vg_lock *l)
 {
 	if (!l)
 		return;
-	pthread_mutex_destroy(&l->m);
-	free(l);
+	vgp_lock_destroy(l);
 	atomic_fetch_sub(&to_qemu(os)->objects, 1);
-}
-
-static void os_lock(struct vg_os *os, struct vg_lock *l)
-{
-	(void)os;
-	pthread_mutex_lock(&l->m);
-}
-
-static void os_unlock(struct vg_os *os, struct vg_lock *l)
-{
-	(void)os;
-	pthread_mutex_unlock(&l->m);
 }
 
 static vg_status os_event_create(struct vg_os *os, struct vg_event **out)
 {
-	struct vg_qemu *q = to_qemu(os);
-	struct vg_event *ev = calloc(1, sizeof(*ev));
-	pthread_condattr_t ca;
-
-	*out = NULL;
-	if (!ev)
-		return VG_E_NOMEM;
-	pthread_mutex_init(&ev->m, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&ev->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	pthread_mutex_lock(&q->events_lock);
-	ev->next = q->events;
-	if (q->events)
-		q->events->prev = ev;
-	q->events = ev;
-	pthread_mutex_unlock(&q->events_lock);
-	atomic_fetch_add(&q->objects, 1);
-	*out = ev;
-	return VG_OK;
+	vg_status st = vgp_event_create(&to_qemu(os)->events, out);
+	if (st == VG_OK)
+		atomic_fetch_add(&to_qemu(os)->objects, 1);
+	return st;
 }
 
 static void os_event_destroy(struct vg_os *os, struct vg_event *ev)
 {
-	struct vg_qemu *q = to_qemu(os);
-
 	if (!ev)
 		return;
-	pthread_mutex_lock(&q->events_lock);
-	if (ev->prev)
-		ev->prev->next = ev->next;
-	else
-		q->events = ev->next;
-	if (ev->next)
-		ev->next->prev = ev->prev;
-	pthread_mutex_unlock(&q->events_lock);
-	pthread_cond_destroy(&ev->cv);
-	pthread_mutex_destroy(&ev->m);
-	free(ev);
-	atomic_fetch_sub(&q->objects, 1);
-}
-
-static void os_event_signal(struct vg_os *os, struct vg_event *ev)
-{
-	(void)os;
-	pthread_mutex_lock(&ev->m);
-	ev->signaled = true;
-	pthread_cond_signal(&ev->cv);
-	pthread_mutex_unlock(&ev->m);
-}
-
-static vg_status os_event_wait(struct vg_os *os, struct vg_event *ev,
-			       uint64_t timeout_ns)
-{
-	struct vg_qemu *q = to_qemu(os);
-	struct timespec deadline;
-	vg_status st = VG_OK;
-
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	uint64_t ns = (uint64_t)deadline.tv_nsec + timeout_ns % 1000000000u;
-	uint64_t sec = timeout_ns / 1000000000u + ns / 1000000000u;
-	/* Clamp absurd timeouts instead of overflowing time_t. */
-	if (sec > (uint64_t)1 << 31)
-		sec = (uint64_t)1 << 31;
-	deadline.tv_sec += (time_t)sec;
-	deadline.tv_nsec = (long)(ns % 1000000000u);
-
-	pthread_mutex_lock(&ev->m);
-	while (!ev->signaled) {
-		if (atomic_load(&q->dead)) {
-			st = VG_E_NODEV;
-			break;
-		}
-		if (pthread_cond_timedwait(&ev->cv, &ev->m, &deadline) ==
-			    ETIMEDOUT &&
-		    !ev->signaled) {
-			st = atomic_load(&q->dead) ? VG_E_NODEV : VG_E_TIMEOUT;
-			break;
-		}
-	}
-	if (st == VG_OK)
-		ev->signaled = false; /* auto-reset */
-	pthread_mutex_unlock(&ev->m);
-	return st;
+	vgp_event_destroy(ev);
+	atomic_fetch_sub(&to_qemu(os)->objects, 1);
 }
 
 /* ---- time and log ---- */
 
 static uint64_t os_now_ns(struct vg_os *os)
 {
-	struct timespec ts;
-
 	(void)os;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return vgp_now_ns();
 }
 
 __attribute__((format(printf, 3, 0))) static void
@@ -379,12 +263,12 @@ static const struct vg_os_ops qemu_os_ops = {
 	.irq_disconnect = os_irq_disconnect,
 	.lock_create = os_lock_create,
 	.lock_destroy = os_lock_destroy,
-	.lock = os_lock,
-	.unlock = os_unlock,
+	.lock = vgp_lock,
+	.unlock = vgp_unlock,
 	.event_create = os_event_create,
 	.event_destroy = os_event_destroy,
-	.event_signal = os_event_signal,
-	.event_wait = os_event_wait,
+	.event_signal = vgp_event_signal,
+	.event_wait = vgp_event_wait,
 	.now_ns = os_now_ns,
 	.vlog = os_vlog,
 };
@@ -430,7 +314,7 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 	q->os.ops = &qemu_os_ops;
 	q->verbose = cfg->verbose;
 	q->ram_mib = ram_mib;
-	pthread_mutex_init(&q->events_lock, NULL);
+	vgp_event_set_init(&q->events);
 	pthread_mutex_init(&q->dump_lock, NULL);
 	vgq_irq_init(&q->irq, q->verbose);
 
@@ -519,7 +403,7 @@ void vg_qemu_destroy(struct vg_qemu *q)
 			"%ld allocations, locks or events were never freed",
 			live);
 	pthread_mutex_destroy(&q->dump_lock);
-	pthread_mutex_destroy(&q->events_lock);
+	vgp_event_set_finish(&q->events);
 	free(q);
 }
 

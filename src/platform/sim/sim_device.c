@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "posix_sync.h"
 #include "sim_device.h"
 
 #include <stdlib.h>
@@ -168,7 +169,7 @@ static void defer(struct vg_sim *s, unsigned qidx, const struct sim_chain *ch,
 			 resp_len, act);
 		return;
 	}
-	p->due_ns = sim_now_ns() + (uint64_t)act->delay_ms * 1000000u;
+	p->due_ns = vgp_now_ns() + (uint64_t)act->delay_ms * 1000000u;
 	p->qidx = qidx;
 	p->head = ch->head;
 	memcpy(p->wsegs, ch->segs + ch->n_out, nw * sizeof(*p->wsegs));
@@ -188,7 +189,7 @@ static bool complete_due(struct vg_sim *s)
 {
 	struct sim_pending *p = s->pending;
 
-	if (!p || p->due_ns > sim_now_ns())
+	if (!p || p->due_ns > vgp_now_ns())
 		return false;
 	s->pending = p->next;
 	complete(s, p->qidx, p->head, p->wsegs, p->nw, p->resp, p->resp_len,

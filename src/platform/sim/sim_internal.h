@@ -143,6 +143,5 @@ struct vg_sim {
 /* Logging, "viogpu-sim: " prefix; INFO needs verbose >= 1, DEBUG >= 2. */
 void sim_log(const struct vg_sim *s, enum vg_log_level lvl, const char *fmt,
 	     ...) __attribute__((format(printf, 3, 4)));
-uint64_t sim_now_ns(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "posix_sync.h"
 #include "sim_cmds.h"
 #include "sim_device.h"
 #include "sim_internal.h"
@@ -20,16 +21,6 @@
 #define DEFAULT_BACKING_ENTRIES 16384u
 #define DEFAULT_RAM (1ull << 30)
 #define MIN_RAM (16ull << 20)
-
-struct vg_lock {
-	pthread_mutex_t m;
-};
-
-struct vg_event {
-	pthread_mutex_t m;
-	pthread_cond_t cv;
-	bool signaled;
-};
 
 static struct vg_sim *to_sim(struct vg_os *os)
 {
@@ -64,17 +55,10 @@ void sim_log(const struct vg_sim *s, enum vg_log_level lvl, const char *fmt,
 	va_end(ap);
 }
 
-uint64_t sim_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t os_now_ns(struct vg_os *os)
 {
 	(void)os;
-	return sim_now_ns();
+	return vgp_now_ns();
 }
 
 static void os_vlog(struct vg_os *os, enum vg_log_level level, const char *fmt,
@@ -173,103 +157,26 @@ static void os_irq_disconnect(struct vg_os *os)
 
 static vg_status os_lock_create(struct vg_os *os, struct vg_lock **out)
 {
-	struct vg_lock *l = malloc(sizeof(*l));
-
 	(void)os;
-	*out = NULL;
-	if (!l)
-		return VG_E_NOMEM;
-	pthread_mutex_init(&l->m, NULL);
-	*out = l;
-	return VG_OK;
+	return vgp_lock_create(out);
 }
 
 static void os_lock_destroy(struct vg_os *os, struct vg_lock *l)
 {
 	(void)os;
-	if (!l)
-		return;
-	pthread_mutex_destroy(&l->m);
-	free(l);
-}
-
-static void os_lock(struct vg_os *os, struct vg_lock *l)
-{
-	(void)os;
-	pthread_mutex_lock(&l->m);
-}
-
-static void os_unlock(struct vg_os *os, struct vg_lock *l)
-{
-	(void)os;
-	pthread_mutex_unlock(&l->m);
+	vgp_lock_destroy(l);
 }
 
 static vg_status os_event_create(struct vg_os *os, struct vg_event **out)
 {
-	struct vg_event *ev = calloc(1, sizeof(*ev));
-	pthread_condattr_t ca;
-
 	(void)os;
-	*out = NULL;
-	if (!ev)
-		return VG_E_NOMEM;
-	pthread_mutex_init(&ev->m, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&ev->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	*out = ev;
-	return VG_OK;
+	return vgp_event_create(NULL, out);
 }
 
 static void os_event_destroy(struct vg_os *os, struct vg_event *ev)
 {
 	(void)os;
-	if (!ev)
-		return;
-	pthread_cond_destroy(&ev->cv);
-	pthread_mutex_destroy(&ev->m);
-	free(ev);
-}
-
-static void os_event_signal(struct vg_os *os, struct vg_event *ev)
-{
-	(void)os;
-	pthread_mutex_lock(&ev->m);
-	ev->signaled = true;
-	pthread_cond_signal(&ev->cv);
-	pthread_mutex_unlock(&ev->m);
-}
-
-static vg_status os_event_wait(struct vg_os *os, struct vg_event *ev,
-			       uint64_t timeout_ns)
-{
-	struct timespec deadline;
-	vg_status st = VG_OK;
-
-	(void)os;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	uint64_t ns = (uint64_t)deadline.tv_nsec + timeout_ns % 1000000000u;
-	uint64_t sec = timeout_ns / 1000000000u + ns / 1000000000u;
-	if (sec > (uint64_t)1 << 31) /* clamp instead of overflowing time_t */
-		sec = (uint64_t)1 << 31;
-	deadline.tv_sec += (time_t)sec;
-	deadline.tv_nsec = (long)(ns % 1000000000u);
-
-	pthread_mutex_lock(&ev->m);
-	while (!ev->signaled) {
-		if (pthread_cond_timedwait(&ev->cv, &ev->m, &deadline) ==
-			    ETIMEDOUT &&
-		    !ev->signaled) {
-			st = VG_E_TIMEOUT;
-			break;
-		}
-	}
-	if (st == VG_OK)
-		ev->signaled = false; /* auto-reset */
-	pthread_mutex_unlock(&ev->m);
-	return st;
+	vgp_event_destroy(ev);
 }
 
 static const struct vg_os_ops sim_os_ops = {
@@ -285,12 +192,12 @@ static const struct vg_os_ops sim_os_ops = {
 	.irq_disconnect = os_irq_disconnect,
 	.lock_create = os_lock_create,
 	.lock_destroy = os_lock_destroy,
-	.lock = os_lock,
-	.unlock = os_unlock,
+	.lock = vgp_lock,
+	.unlock = vgp_unlock,
 	.event_create = os_event_create,
 	.event_destroy = os_event_destroy,
-	.event_signal = os_event_signal,
-	.event_wait = os_event_wait,
+	.event_signal = vgp_event_signal,
+	.event_wait = vgp_event_wait,
 	.now_ns = os_now_ns,
 	.vlog = os_vlog,
 };
