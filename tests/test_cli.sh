@@ -13,10 +13,17 @@ fail() {
 }
 
 # run EXPECTED_RC ARGS...: runs viogpu, checks the exit code.
+# Pids of the viogpu processes this test ran: their QEMU and RAM file are
+# named after them (other runs on the machine are none of our business).
+PIDS=""
+
 run() {
 	local want="$1"
 	shift
-	"$VIOGPU" "$@" >"$T/out" 2>"$T/err"
+	"$VIOGPU" "$@" >"$T/out" 2>"$T/err" &
+	local pid=$!
+	PIDS="$PIDS $pid"
+	wait "$pid"
 	local rc=$?
 	[ "$rc" = "$want" ] || fail "viogpu $* exited $rc, expected $want"
 }
@@ -33,12 +40,14 @@ one_line_error() {
 # No QEMU started by this test may survive it, nor its RAM file.
 no_leftovers() {
 	sleep 0.3
-	if pgrep -f "mem-path=/dev/shm/viogpu-" >/dev/null; then
-		fail "a QEMU process was left running"
-	fi
-	if ls /dev/shm/viogpu-* >/dev/null 2>&1; then
-		fail "files left in /dev/shm: $(ls /dev/shm/viogpu-*)"
-	fi
+	for p in $PIDS; do
+		if pgrep -f "mem-path=/dev/shm/viogpu-$p-" >/dev/null; then
+			fail "a QEMU process of viogpu $p was left running"
+		fi
+		if ls /dev/shm/viogpu-"$p"-* >/dev/null 2>&1; then
+			fail "files left in /dev/shm: $(ls /dev/shm/viogpu-"$p"-*)"
+		fi
+	done
 }
 
 case "$CASE" in
@@ -195,6 +204,27 @@ power-cycle-qemu-8k)
 	echo "QEMU trace: $creates RESOURCE_CREATE_2D, $unrefs RESOURCE_UNREF"
 	no_leftovers
 	;;
+follow-vnc)
+	# Hot-plug on QEMU's real device: a VNC client asks QEMU to resize
+	# the desktop; virtio-gpu reports a display change; follow resizes
+	# the head and checks the screendump at each new size.
+	here=$(dirname "$0")
+	disp=$((40 + $$ % 50))
+	VIOGPU_QEMU_EXTRA_ARGS="-vnc 127.0.0.1:$disp" \
+		"$VIOGPU" follow --seconds 40 --changes 2 >"$T/out" 2>"$T/err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	python3 "$here/vnc_resize.py" 127.0.0.1 $((5900 + disp)) 1600 900 1280 1024 \
+		>"$T/vnc" 2>&1 || { kill "$pid"; cat "$T/vnc"; fail "VNC client failed"; }
+	wait "$pid" || fail "follow failed"
+	grep -q "head 0: 1600x900, screendump equals the frame" "$T/out" ||
+		fail "the 1600x900 request was not followed"
+	grep -q "head 0: 1280x1024, screendump equals the frame" "$T/out" ||
+		fail "the 1280x1024 request was not followed"
+	grep -q "followed 2 display change" "$T/out" || fail "no summary"
+	cat "$T/out"
+	no_leftovers
+	;;
 sigint-cleanup)
 	# A non-interactive shell starts background jobs with SIGINT ignored;
 	# job control (set -m) gives the job default signal dispositions, as
@@ -207,6 +237,7 @@ sigint-cleanup)
 		"$VIOGPU" show --pattern bars --mode 640x480 --hold 60 \
 			--out "$T/x.png" >"$out" 2>"$T/err" &
 		pid=$!
+		PIDS="$PIDS $pid"
 		for _ in $(seq 100); do
 			grep -q holding "$out" 2>/dev/null && break
 			sleep 0.1

@@ -79,5 +79,6 @@ int cmd_show(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_power_cycle(int argc, char **argv);
 int cmd_modes(int argc, char **argv);
+int cmd_follow(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ static void usage(FILE *f)
 		"and monitor\n"
 		"  edid    a head's EDID, as hex or raw bytes\n"
 		"  modes   the modes each head can show, preferred first\n"
+		"  follow  auto-resize: follow the host's display changes\n"
 		"  show    set a mode, draw a pattern or an image, save what "
 		"the device shows\n"
 		"  demo    moving content presented as dirty rectangles, with "
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(argc - 1, argv + 1);
+	if (!strcmp(cmd, "follow"))
+		return cmd_follow(argc - 1, argv + 1);
 	if (!strcmp(cmd, "modes"))
 		return cmd_modes(argc - 1, argv + 1);
 	if (!strcmp(cmd, "power-cycle"))
