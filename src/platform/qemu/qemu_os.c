@@ -194,12 +194,12 @@ static void os_bar_write(struct vg_os *os, unsigned bar, uint64_t off,
 
 static vg_status os_irq_connect(struct vg_os *os, vg_isr_fn isr, void *ctx)
 {
-	return vgq_irq_connect(&to_qemu(os)->irq, isr, ctx);
+	return vgp_intx_connect(&to_qemu(os)->irq.intx, isr, ctx);
 }
 
 static void os_irq_disconnect(struct vg_os *os)
 {
-	vgq_irq_disconnect(&to_qemu(os)->irq);
+	vgp_intx_disconnect(&to_qemu(os)->irq.intx);
 }
 
 /* ---- locks and events ---- */
@@ -380,7 +380,7 @@ void vg_qemu_destroy(struct vg_qemu *q)
 {
 	if (!q)
 		return;
-	vgq_irq_disconnect(&q->irq);
+	vgp_intx_disconnect(&q->irq.intx);
 	if (q->qt)
 		vgq_qtest_expect_eof(q->qt);
 	if (q->qmp && !atomic_load(&q->dead))
@@ -414,7 +414,7 @@ struct vg_os *vg_qemu_os(struct vg_qemu *q)
 
 uint64_t vg_qemu_irq_count(struct vg_qemu *q)
 {
-	return atomic_load(&q->irq.count);
+	return atomic_load(&q->irq.intx.calls);
 }
 
 uint64_t vg_qemu_dma_bytes_in_use(struct vg_qemu *q)

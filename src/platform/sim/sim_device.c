@@ -22,14 +22,14 @@ void sim_device_raise_locked(struct vg_sim *s, uint8_t bits)
 {
 	s->isr |= bits;
 	s->interrupts++;
-	sim_irq_set_level(&s->irq, true);
+	vgp_intx_set_level(&s->irq, true);
 }
 
 uint8_t sim_device_read_isr_locked(struct vg_sim *s)
 {
 	uint8_t v = s->isr;
 	s->isr = 0;
-	sim_irq_set_level(&s->irq, false);
+	vgp_intx_set_level(&s->irq, false);
 	return v;
 }
 
@@ -94,7 +94,7 @@ void sim_device_init(struct vg_sim *s)
 	s->stalled = false;
 	s->broken = false;
 	s->isr = 0;
-	sim_irq_set_level(&s->irq, false);
+	vgp_intx_set_level(&s->irq, false);
 }
 
 void sim_device_reset_locked(struct vg_sim *s)

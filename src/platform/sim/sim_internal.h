@@ -5,7 +5,7 @@
  * pending completions.  BAR accesses take it, the device thread holds it
  * while it works on one command and drops it between commands.
  *
- * Lock order: vg_sim.lock -> sim_irq.lock; sim_mem has its own leaf lock.
+ * Lock order: vg_sim.lock -> vgp_intx.lock; sim_mem has its own leaf lock.
  * The ISR runs on the interrupt thread with no sim lock held.
  */
 #ifndef VIOGPU_SIM_INTERNAL_H
@@ -17,7 +17,11 @@
 #include <stdint.h>
 
 #include "sim_faults.h"
-#include "sim_irq.h"
+#include "posix_intx.h"
+
+/* ISR calls with the line left high and no new edge before the interrupt
+ * thread paces them (a driver that never acknowledges). */
+#define SIM_IRQ_STORM_CALLS 10000
 #include "sim_mem.h"
 #include "viogpu/sim.h"
 #include "viogpu/wire.h"
@@ -98,7 +102,7 @@ struct vg_sim {
 	atomic_long alloc_calls;
 	atomic_long fail_alloc_at; /* absolute call number, 0 off */
 	struct sim_mem *mem;
-	struct sim_irq irq;
+	struct vgp_intx irq;
 	struct sim_faults faults;
 
 	/* ---- the device, guarded by lock ---- */

@@ -145,12 +145,12 @@ static void os_bar_write(struct vg_os *os, unsigned bar, uint64_t off,
 
 static vg_status os_irq_connect(struct vg_os *os, vg_isr_fn isr, void *ctx)
 {
-	return sim_irq_connect(&to_sim(os)->irq, isr, ctx);
+	return vgp_intx_connect(&to_sim(os)->irq, isr, ctx);
 }
 
 static void os_irq_disconnect(struct vg_os *os)
 {
-	sim_irq_disconnect(&to_sim(os)->irq);
+	vgp_intx_disconnect(&to_sim(os)->irq);
 }
 
 /* ---- locks and events ---- */
@@ -264,7 +264,7 @@ vg_status vg_sim_create(const struct vg_sim_config *cfg, struct vg_sim **out)
 	pthread_cond_init(&s->wake, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&s->lock, NULL);
-	sim_irq_init(&s->irq);
+	vgp_intx_init(&s->irq, SIM_IRQ_STORM_CALLS, NULL, NULL);
 	sim_pci_init(s);
 
 	s->device_features = (1ull << VG_F_VERSION_1) |
@@ -285,7 +285,7 @@ vg_status vg_sim_create(const struct vg_sim_config *cfg, struct vg_sim **out)
 	return VG_OK;
 
 err_sync:
-	sim_irq_finish(&s->irq);
+	vgp_intx_finish(&s->irq);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
 	sim_mem_destroy(s->mem);
@@ -300,7 +300,7 @@ void vg_sim_destroy(struct vg_sim *sim)
 	if (!sim)
 		return;
 	/* The ISR may still touch the device: stop it first. */
-	sim_irq_finish(&sim->irq);
+	vgp_intx_finish(&sim->irq);
 	sim_device_stop(sim);
 	long live = atomic_load(&sim->allocs_live);
 	if (live)

@@ -1,27 +1,28 @@
 // SPDX-License-Identifier: MIT
-#include "sim_irq.h"
+#include "posix_intx.h"
 
 #include <time.h>
 
-/* ISR calls in a row that leave the line high with no new edge before the
- * thread starts pacing them (a driver that never acknowledges). */
-#define STORM_CALLS 10000
-
-void sim_irq_init(struct sim_irq *irq)
+void vgp_intx_init(struct vgp_intx *irq, unsigned storm_calls,
+		   void (*on_storm)(void *storm_ctx, unsigned calls),
+		   void *storm_ctx)
 {
-	*irq = (struct sim_irq){.level = false};
+	*irq = (struct vgp_intx){.storm_calls = storm_calls,
+				 .on_storm = on_storm,
+				 .storm_ctx = storm_ctx};
+	atomic_init(&irq->calls, 0);
 	pthread_mutex_init(&irq->lock, NULL);
 	pthread_cond_init(&irq->changed, NULL);
 }
 
-void sim_irq_finish(struct sim_irq *irq)
+void vgp_intx_finish(struct vgp_intx *irq)
 {
-	sim_irq_disconnect(irq);
+	vgp_intx_disconnect(irq);
 	pthread_cond_destroy(&irq->changed);
 	pthread_mutex_destroy(&irq->lock);
 }
 
-void sim_irq_set_level(struct sim_irq *irq, bool high)
+void vgp_intx_set_level(struct vgp_intx *irq, bool high)
 {
 	pthread_mutex_lock(&irq->lock);
 	if (high && !irq->level)
@@ -31,14 +32,23 @@ void sim_irq_set_level(struct sim_irq *irq, bool high)
 	pthread_mutex_unlock(&irq->lock);
 }
 
-static void *irq_thread(void *arg)
+void vgp_intx_kill(struct vgp_intx *irq)
 {
-	struct sim_irq *irq = arg;
+	pthread_mutex_lock(&irq->lock);
+	irq->dead = true;
+	pthread_cond_broadcast(&irq->changed);
+	pthread_mutex_unlock(&irq->lock);
+}
+
+static void *intx_thread(void *arg)
+{
+	struct vgp_intx *irq = arg;
 	unsigned storm = 0;
+	bool warned = false;
 
 	pthread_mutex_lock(&irq->lock);
 	while (!irq->stop) {
-		if (!irq->level) {
+		if (!irq->level || irq->dead) {
 			storm = 0;
 			pthread_cond_wait(&irq->changed, &irq->lock);
 			continue;
@@ -47,13 +57,25 @@ static void *irq_thread(void *arg)
 		vg_isr_fn isr = irq->isr;
 		void *ctx = irq->ctx;
 
+		/* Counted before the call: the ISR may wake a waiter that
+		 * reads the count at once. */
+		atomic_fetch_add(&irq->calls, 1);
 		pthread_mutex_unlock(&irq->lock);
 		isr(ctx);
 		pthread_mutex_lock(&irq->lock);
-		irq->isr_calls++;
-		if (!irq->level || irq->raise_seq != seq ||
-		    ++storm < STORM_CALLS)
+
+		/* Level-triggered: still high with no new edge means the ISR
+		 * did not acknowledge; call again, paced after a while. */
+		if (!irq->level || irq->raise_seq != seq) {
+			storm = 0;
 			continue;
+		}
+		if (++storm < irq->storm_calls)
+			continue;
+		if (!warned && irq->on_storm) {
+			irq->on_storm(irq->storm_ctx, storm);
+			warned = true;
+		}
 		pthread_mutex_unlock(&irq->lock);
 		struct timespec ts = {0, 1000 * 1000};
 		nanosleep(&ts, NULL);
@@ -63,7 +85,7 @@ static void *irq_thread(void *arg)
 	return NULL;
 }
 
-vg_status sim_irq_connect(struct sim_irq *irq, vg_isr_fn isr, void *ctx)
+vg_status vgp_intx_connect(struct vgp_intx *irq, vg_isr_fn isr, void *ctx)
 {
 	if (!isr)
 		return VG_E_INVAL;
@@ -76,7 +98,7 @@ vg_status sim_irq_connect(struct sim_irq *irq, vg_isr_fn isr, void *ctx)
 	irq->ctx = ctx;
 	irq->stop = false;
 	irq->running = true;
-	if (pthread_create(&irq->thread, NULL, irq_thread, irq) != 0) {
+	if (pthread_create(&irq->thread, NULL, intx_thread, irq) != 0) {
 		irq->running = false;
 		irq->isr = NULL;
 		irq->ctx = NULL;
@@ -87,7 +109,7 @@ vg_status sim_irq_connect(struct sim_irq *irq, vg_isr_fn isr, void *ctx)
 	return VG_OK;
 }
 
-void sim_irq_disconnect(struct sim_irq *irq)
+void vgp_intx_disconnect(struct vgp_intx *irq)
 {
 	pthread_mutex_lock(&irq->lock);
 	if (!irq->running) {

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A level-triggered interrupt line and the "interrupt context" thread
+ * that runs the core's ISR while the line is high, as INTx behaves: the
+ * ISR reads the device's ISR register, which lowers the line; a line still
+ * high after the ISR returns calls it again, paced once it has stayed high
+ * for storm_calls calls in a row with no new edge (nobody acknowledges).
+ * Shared by the user-space platforms; whoever drives the line (the qtest
+ * reader thread, the device model) never runs the ISR itself.
+ */
+#ifndef VIOGPU_POSIX_INTX_H
+#define VIOGPU_POSIX_INTX_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "viogpu/os.h"
+
+struct vgp_intx {
+	atomic_uint_least64_t calls; /* ISR invocations, counted before each */
+	pthread_mutex_t lock;	     /* protects everything below */
+	pthread_cond_t changed;
+	bool level;
+	uint64_t raise_seq; /* low -> high edges */
+	bool dead;	    /* the device is gone: no more interrupts */
+	bool stop, running;
+	vg_isr_fn isr;
+	void *ctx;
+	pthread_t thread;
+	unsigned storm_calls;
+	void (*on_storm)(void *storm_ctx, unsigned calls); /* may be NULL */
+	void *storm_ctx;
+};
+
+void vgp_intx_init(struct vgp_intx *irq, unsigned storm_calls,
+		   void (*on_storm)(void *storm_ctx, unsigned calls),
+		   void *storm_ctx);
+void vgp_intx_finish(struct vgp_intx *irq); /* disconnects first */
+/* Drives the line. */
+void vgp_intx_set_level(struct vgp_intx *irq, bool high);
+/* The device is gone: the thread stops calling the ISR. */
+void vgp_intx_kill(struct vgp_intx *irq);
+/* The os.h irq_connect / irq_disconnect contracts. */
+vg_status vgp_intx_connect(struct vgp_intx *irq, vg_isr_fn isr, void *ctx);
+void vgp_intx_disconnect(struct vgp_intx *irq);
+
+#endif
