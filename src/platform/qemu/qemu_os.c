@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "guest_mem.h"
 #include "irq.h"
 #include "pci_fw.h"
 #include "ppm.h"
+#include "pagemem.h"
 #include "posix_sync.h"
 #include "qemu_internal.h"
 #include "qemu_log.h"
@@ -47,7 +47,7 @@ struct vg_qemu {
 	bool proc_started;
 	struct vgq_qtest *qt;
 	struct vgq_qmp *qmp;
-	struct vgq_gmem *gmem;
+	struct vgp_pagemem *gmem; /* guest RAM as DMA memory */
 	struct vgq_pci pci;
 	struct vgq_irq irq;
 	atomic_bool up;		     /* vg_qemu_create succeeded */
@@ -126,12 +126,12 @@ static vg_status os_dma_alloc(struct vg_os *os, size_t size, size_t min_block,
 		memset(out, 0, sizeof(*out));
 		return VG_E_NODEV;
 	}
-	return vgq_gmem_alloc(q->gmem, size, min_block, out);
+	return vgp_pagemem_alloc(q->gmem, size, min_block, out);
 }
 
 static void os_dma_free(struct vg_os *os, struct vg_dma *dma)
 {
-	vgq_gmem_free(to_qemu(os)->gmem, dma);
+	vgp_pagemem_free(to_qemu(os)->gmem, dma);
 }
 
 /* ---- device access ---- */
@@ -345,8 +345,16 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 	if (st)
 		goto fail;
 	vgq_proc_unlink_shm(&q->proc);
-	st = vgq_gmem_create(&q->gmem, q->proc.shm_fd, (uint64_t)ram_mib << 20,
-			     RESERVED_LOW_BYTES, q->verbose);
+	/* Guest-physical address == file offset: RAM is all below 4 GiB. */
+	struct vgp_pagemem_config mc = {
+		.fd = q->proc.shm_fd,
+		.bytes = (uint64_t)ram_mib << 20,
+		.reserved_bytes = RESERVED_LOW_BYTES,
+		.dev_base = 0,
+		.name = "viogpu",
+		.verbose = q->verbose,
+	};
+	st = vgp_pagemem_create(&mc, &q->gmem);
 	if (st)
 		goto fail;
 	st = check_device(q);
@@ -395,7 +403,7 @@ void vg_qemu_destroy(struct vg_qemu *q)
 	}
 	if (q->proc_started)
 		vgq_proc_stop(&q->proc, 3000);
-	vgq_gmem_destroy(q->gmem);
+	vgp_pagemem_destroy(q->gmem);
 	vgq_irq_finish(&q->irq);
 	long live = atomic_load(&q->objects);
 	if (live)
@@ -419,7 +427,7 @@ uint64_t vg_qemu_irq_count(struct vg_qemu *q)
 
 uint64_t vg_qemu_dma_bytes_in_use(struct vg_qemu *q)
 {
-	return q->gmem ? vgq_gmem_bytes_in_use(q->gmem) : 0;
+	return q->gmem ? vgp_pagemem_bytes_in_use(q->gmem) : 0;
 }
 
 uint64_t vg_qemu_alloc_count(struct vg_qemu *q)

@@ -353,7 +353,8 @@ static uint32_t attach_backing(struct vg_sim *s, const uint8_t *cmd, size_t len)
 	for (uint32_t i = 0; i < c.nr_entries; i++) {
 		struct vg_mem_entry e;
 		memcpy(&e, cmd + sizeof(c) + i * sizeof(e), sizeof(e));
-		uint8_t *host = sim_mem_map(s->mem, e.addr, e.length);
+		uint8_t *host =
+			vgp_pagemem_device_view(s->mem, e.addr, e.length);
 		if (!host) {
 			sim_log(s, VG_LOG_DEBUG,
 				"attach %u: entry %u (0x%llx, %u) is not "

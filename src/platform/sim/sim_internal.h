@@ -5,7 +5,8 @@
  * pending completions.  BAR accesses take it, the device thread holds it
  * while it works on one command and drops it between commands.
  *
- * Lock order: vg_sim.lock -> vgp_intx.lock; sim_mem has its own leaf lock.
+ * Lock order: vg_sim.lock -> vgp_intx.lock; the guest memory has its own
+ * leaf lock.
  * The ISR runs on the interrupt thread with no sim lock held.
  */
 #ifndef VIOGPU_SIM_INTERNAL_H
@@ -22,7 +23,11 @@
 /* ISR calls with the line left high and no new edge before the interrupt
  * thread paces them (a driver that never acknowledges). */
 #define SIM_IRQ_STORM_CALLS 10000
-#include "sim_mem.h"
+#include "pagemem.h"
+
+/* Device address of guest memory offset 0: 0 and small numbers are
+ * never valid DMA addresses. */
+#define SIM_MEM_BASE 0x100000000ull
 #include "viogpu/sim.h"
 #include "viogpu/wire.h"
 
@@ -101,7 +106,7 @@ struct vg_sim {
 	atomic_long allocs_live;
 	atomic_long alloc_calls;
 	atomic_long fail_alloc_at; /* absolute call number, 0 off */
-	struct sim_mem *mem;
+	struct vgp_pagemem *mem;   /* guest memory */
 	struct vgp_intx irq;
 	struct sim_faults faults;
 

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+#include "pagemem.h"
 #include "posix_sync.h"
 #include "sim_cmds.h"
 #include "sim_device.h"
@@ -110,12 +113,12 @@ static vg_status os_dma_alloc(struct vg_os *os, size_t size, size_t min_block,
 		memset(out, 0, sizeof(*out));
 		return VG_E_NOMEM;
 	}
-	return sim_mem_alloc(s->mem, size, min_block, out);
+	return vgp_pagemem_alloc(s->mem, size, min_block, out);
 }
 
 static void os_dma_free(struct vg_os *os, struct vg_dma *dma)
 {
-	sim_mem_free(to_sim(os)->mem, dma);
+	vgp_pagemem_free(to_sim(os)->mem, dma);
 }
 
 /* ---- device access ---- */
@@ -177,6 +180,30 @@ static void os_event_destroy(struct vg_os *os, struct vg_event *ev)
 {
 	(void)os;
 	vgp_event_destroy(ev);
+}
+
+/* Guest memory: a memfd, lazily backed, carved up by the shared
+ * allocator; device address = SIM_MEM_BASE + offset, so 0 and small
+ * numbers are never valid. */
+static vg_status create_memory(struct vg_sim *s)
+{
+	uint64_t bytes = s->cfg.ram_bytes / VG_PAGE_SIZE * VG_PAGE_SIZE;
+	int fd = memfd_create("viogpu-sim-ram", MFD_CLOEXEC);
+	vg_status st = VG_E_NOMEM;
+
+	if (fd >= 0 && bytes && ftruncate(fd, (off_t)bytes) == 0) {
+		struct vgp_pagemem_config mc = {
+			.fd = fd,
+			.bytes = bytes,
+			.dev_base = SIM_MEM_BASE,
+			.name = "viogpu-sim",
+			.verbose = s->verbose,
+		};
+		st = vgp_pagemem_create(&mc, &s->mem);
+	}
+	if (fd >= 0)
+		close(fd);
+	return st;
 }
 
 static const struct vg_os_ops sim_os_ops = {
@@ -254,7 +281,7 @@ vg_status vg_sim_create(const struct vg_sim_config *cfg, struct vg_sim **out)
 		free(s);
 		return st;
 	}
-	st = sim_mem_create(&s->mem, s->cfg.ram_bytes, s->verbose);
+	st = create_memory(s);
 	if (st != VG_OK)
 		goto err_faults;
 
@@ -288,7 +315,7 @@ err_sync:
 	vgp_intx_finish(&s->irq);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
-	sim_mem_destroy(s->mem);
+	vgp_pagemem_destroy(s->mem);
 err_faults:
 	sim_faults_free(&s->faults);
 	free(s);
@@ -309,7 +336,7 @@ void vg_sim_destroy(struct vg_sim *sim)
 			live);
 	pthread_mutex_destroy(&sim->lock);
 	pthread_cond_destroy(&sim->wake);
-	sim_mem_destroy(sim->mem);
+	vgp_pagemem_destroy(sim->mem);
 	sim_faults_free(&sim->faults);
 	free(sim);
 }
@@ -342,7 +369,7 @@ void vg_sim_get_counters(struct vg_sim *sim, struct vg_sim_counters *out)
 	out->interrupts = sim->interrupts;
 	out->resets = sim->resets;
 	pthread_mutex_unlock(&sim->lock);
-	out->dma_bytes_in_use = sim_mem_bytes_in_use(sim->mem);
+	out->dma_bytes_in_use = vgp_pagemem_bytes_in_use(sim->mem);
 	out->os_allocs_live = atomic_load(&sim->allocs_live);
 }
 

@@ -25,7 +25,7 @@ static uint16_t *avail_ring(struct vg_sim *s, const struct sim_queue *q)
 {
 	if (q->avail & 1)
 		return NULL;
-	return sim_mem_map(s->mem, q->avail, 2ull * (3u + q->size));
+	return vgp_pagemem_device_view(s->mem, q->avail, 2ull * (3u + q->size));
 }
 
 /* used: flags idx ring[size] avail_event */
@@ -33,7 +33,7 @@ static uint8_t *used_ring(struct vg_sim *s, const struct sim_queue *q)
 {
 	if (q->used & 3)
 		return NULL;
-	return sim_mem_map(s->mem, q->used, 6ull + 8ull * q->size);
+	return vgp_pagemem_device_view(s->mem, q->used, 6ull + 8ull * q->size);
 }
 
 int sim_vring_pop(struct vg_sim *s, unsigned qidx, uint16_t *head)
@@ -131,7 +131,8 @@ const char *sim_vring_chain(struct vg_sim *s, unsigned qidx, uint16_t head,
 	ch->head = head;
 	const struct vg_vring_desc *table =
 		(q->desc & 15) ? NULL
-			       : sim_mem_map(s->mem, q->desc, 16ull * q->size);
+			       : vgp_pagemem_device_view(s->mem, q->desc,
+							 16ull * q->size);
 	if (!table) {
 		why = "descriptor table is not guest memory";
 		goto fail;
@@ -151,7 +152,7 @@ const char *sim_vring_chain(struct vg_sim *s, unsigned qidx, uint16_t head,
 			goto fail;
 		}
 		const struct vg_vring_desc *it =
-			sim_mem_map(s->mem, d.addr, d.len);
+			vgp_pagemem_device_view(s->mem, d.addr, d.len);
 		if (!it || (d.addr & 15)) {
 			why = "indirect table is not guest memory";
 			goto fail;
@@ -182,7 +183,7 @@ bool sim_chain_read(struct vg_sim *s, const struct sim_chain *ch, uint8_t *buf,
 		size_t n = len - done < g->len ? len - done : g->len;
 		if (!n)
 			continue;
-		const uint8_t *p = sim_mem_map(s->mem, g->addr, n);
+		const uint8_t *p = vgp_pagemem_device_view(s->mem, g->addr, n);
 		if (!p)
 			return false;
 		memcpy(buf + done, p, n);
@@ -203,7 +204,7 @@ uint32_t sim_segs_write(struct vg_sim *s, const struct sim_seg *segs,
 			len - done < segs[i].len ? len - done : segs[i].len;
 		if (!k)
 			continue;
-		uint8_t *p = sim_mem_map(s->mem, segs[i].addr, k);
+		uint8_t *p = vgp_pagemem_device_view(s->mem, segs[i].addr, k);
 		if (!p)
 			break;
 		memcpy(p, (const uint8_t *)data + done, k);

@@ -4,7 +4,8 @@
  * them (direct and indirect descriptors, with loop and bounds protection),
  * moving bytes in and out of their buffers, pushing used entries and
  * deciding about interrupts (event index or NO_INTERRUPT).  Every address
- * the driver gave goes through sim_mem_map.  Called with the device lock.
+ * the driver gave goes through vgp_pagemem_device_view.  Called with the device
+ * lock.
  */
 #ifndef VIOGPU_SIM_VRING_H
 #define VIOGPU_SIM_VRING_H

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "guest_mem.h"
+#include "pagemem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include "qemu_log.h"
+#include <stdarg.h>
+#include <stdio.h>
 
 #define PAGE VG_PAGE_SIZE
 /* Blocks or runs this large come from the top of RAM, smaller ones from
@@ -24,9 +24,13 @@
 
 static atomic_long vmas_in_use;
 
-struct vgq_gmem {
+struct vgp_pagemem {
 	int fd;
 	int verbose;
+	char name[32];	   /* log prefix */
+	uint64_t dev_base; /* device address of file offset 0 */
+	uint8_t *region;   /* the whole file, mapped once */
+	bool punch_ok;	   /* freed pages can go back to the kernel */
 	uint64_t npages;
 	uint64_t first_page; /* below: reserved */
 	pthread_mutex_t lock;
@@ -35,12 +39,23 @@ struct vgq_gmem {
 	uint64_t allocations;
 };
 
-static bool page_used(const struct vgq_gmem *g, uint64_t p)
+__attribute__((format(printf, 2, 3))) static void
+warn(const struct vgp_pagemem *g, const char *fmt, ...)
+{
+	va_list ap;
+	char line[256];
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: warning: %s\n", g->name, line);
+}
+
+static bool page_used(const struct vgp_pagemem *g, uint64_t p)
 {
 	return g->used[p / 64] >> (p % 64) & 1;
 }
 
-static void mark(struct vgq_gmem *g, uint64_t p, uint64_t n, bool used)
+static void mark(struct vgp_pagemem *g, uint64_t p, uint64_t n, bool used)
 {
 	for (; n && p % 64; p++, n--)
 		g->used[p / 64] = used ? g->used[p / 64] | 1ull << (p % 64)
@@ -53,7 +68,7 @@ static void mark(struct vgq_gmem *g, uint64_t p, uint64_t n, bool used)
 }
 
 /* Index of the first used page in [p, p + n), or p + n if all are free. */
-static uint64_t first_used(const struct vgq_gmem *g, uint64_t p, uint64_t n)
+static uint64_t first_used(const struct vgp_pagemem *g, uint64_t p, uint64_t n)
 {
 	uint64_t end = p + n;
 
@@ -73,55 +88,93 @@ static uint64_t first_used(const struct vgq_gmem *g, uint64_t p, uint64_t n)
 	return end;
 }
 
-vg_status vgq_gmem_create(struct vgq_gmem **out, int fd, uint64_t ram_bytes,
-			  uint64_t reserved_bytes, int verbose)
+/* Index of the first free page in [p, p + n), or p + n if all are used. */
+static uint64_t first_free(const struct vgp_pagemem *g, uint64_t p, uint64_t n)
 {
-	struct vgq_gmem *g = calloc(1, sizeof(*g));
+	uint64_t end = p + n;
+
+	while (p < end) {
+		if (p % 64 == 0 && end - p >= 64) {
+			uint64_t w = ~g->used[p / 64];
+			if (!w) {
+				p += 64;
+				continue;
+			}
+			return p + (uint64_t)__builtin_ctzll(w);
+		}
+		if (!page_used(g, p))
+			return p;
+		p++;
+	}
+	return end;
+}
+
+vg_status vgp_pagemem_create(const struct vgp_pagemem_config *cfg,
+			     struct vgp_pagemem **out)
+{
+	struct vgp_pagemem *g = calloc(1, sizeof(*g));
 
 	*out = NULL;
 	if (!g)
 		return VG_E_NOMEM;
-	g->verbose = verbose;
-	g->npages = ram_bytes / PAGE;
-	g->first_page = (reserved_bytes + PAGE - 1) / PAGE;
-	if (g->first_page >= g->npages) {
-		free(g);
-		return VG_E_INVAL;
-	}
+	g->verbose = cfg->verbose;
+	snprintf(g->name, sizeof(g->name), "%s", cfg->name);
+	g->dev_base = cfg->dev_base;
+	g->npages = cfg->bytes / PAGE;
+	g->first_page = (cfg->reserved_bytes + PAGE - 1) / PAGE;
+	g->fd = -1;
+	g->region = MAP_FAILED;
+	if (g->first_page >= g->npages)
+		goto fail;
 	g->used = calloc((g->npages + 63) / 64, sizeof(uint64_t));
-	g->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (!g->used || g->fd < 0) {
-		if (g->fd >= 0)
-			close(g->fd);
-		free(g->used);
-		free(g);
-		return VG_E_NOMEM;
-	}
+	g->fd = fcntl(cfg->fd, F_DUPFD_CLOEXEC, 0);
+	if (!g->used || g->fd < 0)
+		goto fail;
+	/* Lazily backed: untouched pages cost nothing. */
+	g->region = mmap(NULL, g->npages * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_NORESERVE, g->fd, 0);
+	if (g->region == MAP_FAILED)
+		goto fail;
+	/* Freed memory is zeroed by giving it back (tmpfs, memfd); probe
+	 * once on a reserved or about-to-be-free page. */
+	g->punch_ok =
+		fallocate(g->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			  (off_t)((g->npages - 1) * PAGE), PAGE) == 0;
 	mark(g, 0, g->first_page, true);
-	/* Pages past the end of RAM in the last bitmap word. */
+	/* Pages past the end in the last bitmap word never exist. */
 	for (uint64_t p = g->npages; p % 64; p++)
 		g->used[p / 64] |= 1ull << (p % 64);
 	pthread_mutex_init(&g->lock, NULL);
 	*out = g;
 	return VG_OK;
+fail:;
+	vg_status st = g->first_page >= g->npages ? VG_E_INVAL : VG_E_NOMEM;
+	if (g->region != MAP_FAILED)
+		munmap(g->region, g->npages * PAGE);
+	if (g->fd >= 0)
+		close(g->fd);
+	free(g->used);
+	free(g);
+	return st;
 }
 
-void vgq_gmem_destroy(struct vgq_gmem *g)
+void vgp_pagemem_destroy(struct vgp_pagemem *g)
 {
 	if (!g)
 		return;
 	if (g->bytes_in_use)
-		vgq_log(g->verbose, VG_LOG_WARN,
-			"%" PRIu64 " DMA bytes in %" PRIu64
-			" allocations were never freed",
-			g->bytes_in_use, g->allocations);
+		warn(g,
+		     "%" PRIu64 " DMA bytes in %" PRIu64
+		     " allocations were never freed",
+		     g->bytes_in_use, g->allocations);
 	pthread_mutex_destroy(&g->lock);
+	munmap(g->region, g->npages * PAGE);
 	close(g->fd);
 	free(g->used);
 	free(g);
 }
 
-uint64_t vgq_gmem_bytes_in_use(struct vgq_gmem *g)
+uint64_t vgp_pagemem_bytes_in_use(struct vgp_pagemem *g)
 {
 	pthread_mutex_lock(&g->lock);
 	uint64_t n = g->bytes_in_use;
@@ -130,7 +183,7 @@ uint64_t vgq_gmem_bytes_in_use(struct vgq_gmem *g)
 }
 
 /* One contiguous run of n pages; returns its first page or UINT64_MAX. */
-static uint64_t find_run(struct vgq_gmem *g, uint64_t n)
+static uint64_t find_run(struct vgp_pagemem *g, uint64_t n)
 {
 	if (n > g->npages - g->first_page)
 		return UINT64_MAX;
@@ -159,7 +212,7 @@ static uint64_t find_run(struct vgq_gmem *g, uint64_t n)
  * Picks nblocks free, naturally aligned slots of bpages pages (the first
  * ones found) into slots[], ascending.  Returns how many it found.
  */
-static uint64_t find_slots(struct vgq_gmem *g, uint64_t bpages,
+static uint64_t find_slots(struct vgp_pagemem *g, uint64_t bpages,
 			   uint64_t nblocks, uint64_t *slots)
 {
 	uint64_t lo = (g->first_page + bpages - 1) / bpages * bpages;
@@ -214,8 +267,13 @@ static void stride_order(const uint64_t *slots, uint64_t n, uint64_t group,
 				order[k++] = slots[i];
 }
 
-static vg_status map_view(struct vgq_gmem *g, struct vg_dma *out)
+static vg_status map_view(struct vgp_pagemem *g, struct vg_dma *out)
 {
+	if (out->nsegs == 1) {
+		/* One run: the region already maps it contiguously. */
+		out->cpu = g->region + (out->segs[0].addr - g->dev_base);
+		return VG_OK;
+	}
 	uint8_t *base =
 		mmap(NULL, out->size, PROT_NONE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -226,11 +284,10 @@ static vg_status map_view(struct vgq_gmem *g, struct vg_dma *out)
 	for (uint32_t i = 0; i < out->nsegs; i++) {
 		void *p = mmap(base + off, out->segs[i].len,
 			       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-			       g->fd, (off_t)out->segs[i].addr);
+			       g->fd, (off_t)(out->segs[i].addr - g->dev_base));
 		if (p == MAP_FAILED) {
-			vgq_log(g->verbose, VG_LOG_WARN,
-				"mapping DMA segment %u of %u: %s", i,
-				out->nsegs, strerror(errno));
+			warn(g, "mapping DMA segment %u of %u: %s", i,
+			     out->nsegs, strerror(errno));
 			munmap(base, out->size);
 			return VG_E_NOMEM;
 		}
@@ -240,8 +297,8 @@ static vg_status map_view(struct vgq_gmem *g, struct vg_dma *out)
 	return VG_OK;
 }
 
-vg_status vgq_gmem_alloc(struct vgq_gmem *g, size_t size, size_t min_block,
-			 struct vg_dma *out)
+vg_status vgp_pagemem_alloc(struct vgp_pagemem *g, size_t size,
+			    size_t min_block, struct vg_dma *out)
 {
 	uint64_t *slots = NULL, *order = NULL;
 	struct vg_dma_seg *segs = NULL;
@@ -293,7 +350,7 @@ vg_status vgq_gmem_alloc(struct vgq_gmem *g, size_t size, size_t min_block,
 	uint32_t nsegs = 0;
 	for (uint64_t i = 0, left = pages; i < nblocks; i++) {
 		uint64_t n = left < bpages ? left : bpages;
-		uint64_t addr = order[i] * PAGE;
+		uint64_t addr = g->dev_base + order[i] * PAGE;
 
 		mark(g, order[i], n, true);
 		left -= n;
@@ -313,12 +370,11 @@ vg_status vgq_gmem_alloc(struct vgq_gmem *g, size_t size, size_t min_block,
 	out->os_private = g;
 	st = map_view(g, out);
 	if (st) {
-		vgq_gmem_free(g, out);
+		vgp_pagemem_free(g, out);
 		segs = NULL;
 		goto out;
 	}
-	memset(out->cpu, 0, out->size);
-	segs = NULL; /* owned by out now */
+	segs = NULL; /* owned by out now; zeroed when last freed */
 out:
 	free(slots);
 	free(order);
@@ -326,25 +382,50 @@ out:
 	return st;
 }
 
-void vgq_gmem_free(struct vgq_gmem *g, struct vg_dma *dma)
+void vgp_pagemem_free(struct vgp_pagemem *g, struct vg_dma *dma)
 {
 	if (!dma || (!dma->segs && !dma->cpu))
 		return;
 	if (dma->os_private != g) {
-		vgq_log(g->verbose, VG_LOG_ERROR,
-			"dma_free of a buffer this platform did not allocate");
+		warn(g, "dma_free of a buffer this platform did not allocate");
 		return;
 	}
-	if (dma->cpu)
+	if (dma->cpu && dma->nsegs > 1)
 		munmap(dma->cpu, dma->size);
+	/* Zero what the next allocation gets: hand the pages back to the
+	 * kernel (they read as zero), or clear them. */
+	for (uint32_t i = 0; i < dma->nsegs; i++) {
+		uint64_t off = dma->segs[i].addr - g->dev_base;
+		if (!g->punch_ok ||
+		    fallocate(g->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			      (off_t)off, (off_t)dma->segs[i].len) != 0)
+			memset(g->region + off, 0, dma->segs[i].len);
+	}
 	pthread_mutex_lock(&g->lock);
 	for (uint32_t i = 0; i < dma->nsegs; i++)
-		mark(g, dma->segs[i].addr / PAGE, dma->segs[i].len / PAGE,
-		     false);
+		mark(g, (dma->segs[i].addr - g->dev_base) / PAGE,
+		     dma->segs[i].len / PAGE, false);
 	g->bytes_in_use -= dma->size;
 	g->allocations--;
 	atomic_fetch_sub(&vmas_in_use, (long)dma->nsegs + 1);
 	pthread_mutex_unlock(&g->lock);
 	free(dma->segs);
 	memset(dma, 0, sizeof(*dma));
+}
+
+void *vgp_pagemem_device_view(struct vgp_pagemem *g, uint64_t addr,
+			      uint64_t len)
+{
+	uint64_t bytes = g->npages * PAGE;
+
+	if (len == 0 || addr < g->dev_base)
+		return NULL;
+	uint64_t off = addr - g->dev_base;
+	if (off >= bytes || len > bytes - off)
+		return NULL;
+	uint64_t first = off / PAGE, last = (off + len - 1) / PAGE;
+	pthread_mutex_lock(&g->lock);
+	bool ok = first_free(g, first, last - first + 1) == last + 1;
+	pthread_mutex_unlock(&g->lock);
+	return ok ? g->region + off : NULL;
 }
