@@ -232,3 +232,14 @@ int cli_screendump_png(struct cli_session *s, uint32_t head, const char *path,
 	free(px);
 	return rc;
 }
+
+int cli_other_option(struct cli_common *c, int argc, char **argv, int *i,
+		     const char *cmd)
+{
+	int r = cli_common_option(c, argc, argv, i);
+	if (r > 0)
+		return CLI_EXIT_OK;
+	if (r == 0)
+		cli_error("%s: unknown option '%s'", cmd, argv[*i]);
+	return CLI_EXIT_USAGE;
+}

@@ -37,6 +37,10 @@ struct cli_session {
 /* Parses a common option at argv[*i]; returns 1 if consumed (advancing
  * *i past its value), 0 if not common, -1 after printing an error. */
 int cli_common_option(struct cli_common *c, int argc, char **argv, int *i);
+/* The last option a command knows: a common one (consumed, returns 0),
+ * or else one line "CMD: unknown option" and CLI_EXIT_USAGE. */
+int cli_other_option(struct cli_common *c, int argc, char **argv, int *i,
+		     const char *cmd);
 /* The help text of the common options. */
 const char *cli_common_help(void);
 

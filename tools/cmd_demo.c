@@ -90,13 +90,8 @@ int cmd_demo(int argc, char **argv)
 				return CLI_EXIT_USAGE;
 			}
 		} else {
-			int r = cli_common_option(&c, argc, argv, &i);
-			if (r < 0)
+			if (cli_other_option(&c, argc, argv, &i, "demo"))
 				return CLI_EXIT_USAGE;
-			if (r == 0) {
-				cli_error("demo: unknown option '%s'", a);
-				return CLI_EXIT_USAGE;
-			}
 		}
 	}
 	if (!cli_parse_mode(mode, &w, &h) || w < 64 || h < 64) {

@@ -46,13 +46,8 @@ int cmd_edid(int argc, char **argv)
 			decode = true;
 			continue;
 		}
-		int r = cli_common_option(&c, argc, argv, &i);
-		if (r < 0)
+		if (cli_other_option(&c, argc, argv, &i, "edid"))
 			return CLI_EXIT_USAGE;
-		if (r == 0) {
-			cli_error("edid: unknown option '%s'", a);
-			return CLI_EXIT_USAGE;
-		}
 	}
 	int rc = cli_open(&c, &s);
 	if (rc)

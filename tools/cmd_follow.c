@@ -91,13 +91,8 @@ int cmd_follow(int argc, char **argv)
 			}
 			continue;
 		}
-		int r = cli_common_option(&c, argc, argv, &i);
-		if (r < 0)
+		if (cli_other_option(&c, argc, argv, &i, "follow"))
 			return CLI_EXIT_USAGE;
-		if (r == 0) {
-			cli_error("follow: unknown option '%s'", a);
-			return CLI_EXIT_USAGE;
-		}
 	}
 	c.frame_bytes = 8192ull * 8192 * 4; /* room to grow */
 	int rc = cli_open(&c, &s);

@@ -44,13 +44,8 @@ int cmd_info(int argc, char **argv)
 			       cli_common_help());
 			return CLI_EXIT_OK;
 		}
-		int r = cli_common_option(&c, argc, argv, &i);
-		if (r < 0)
+		if (cli_other_option(&c, argc, argv, &i, "info"))
 			return CLI_EXIT_USAGE;
-		if (r == 0) {
-			cli_error("info: unknown option '%s'", argv[i]);
-			return CLI_EXIT_USAGE;
-		}
 	}
 	int rc = cli_open(&c, &s);
 	if (rc)

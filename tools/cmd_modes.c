@@ -32,13 +32,8 @@ int cmd_modes(int argc, char **argv)
 			all_heads = false;
 			continue;
 		}
-		int r = cli_common_option(&c, argc, argv, &i);
-		if (r < 0)
+		if (cli_other_option(&c, argc, argv, &i, "modes"))
 			return CLI_EXIT_USAGE;
-		if (r == 0) {
-			cli_error("modes: unknown option '%s'", a);
-			return CLI_EXIT_USAGE;
-		}
 	}
 	int rc = cli_open(&c, &s);
 	if (rc)

@@ -123,13 +123,8 @@ int cmd_power_cycle(int argc, char **argv)
 			mode = argv[++i];
 			continue;
 		}
-		int r = cli_common_option(&c, argc, argv, &i);
-		if (r < 0)
+		if (cli_other_option(&c, argc, argv, &i, "power-cycle"))
 			return CLI_EXIT_USAGE;
-		if (r == 0) {
-			cli_error("power-cycle: unknown option '%s'", a);
-			return CLI_EXIT_USAGE;
-		}
 	}
 	if (!cli_parse_mode(mode, &w, &h) || w < 64 || h < 64) {
 		cli_error("bad mode '%s' (want WxH, 64..16384 each)", mode);

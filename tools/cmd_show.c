@@ -131,13 +131,8 @@ int cmd_show(int argc, char **argv)
 			}
 			continue;
 		}
-		int r = cli_common_option(&c, argc, argv, &i);
-		if (r < 0)
+		if (cli_other_option(&c, argc, argv, &i, "show"))
 			return CLI_EXIT_USAGE;
-		if (r == 0) {
-			cli_error("show: unknown option '%s'", a);
-			return CLI_EXIT_USAGE;
-		}
 	}
 	/* All input is checked before QEMU starts. */
 	if (!!pattern == !!image) {
