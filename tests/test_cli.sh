@@ -154,6 +154,20 @@ sim-device)
 	one_line_error "bad device property 'colour=red'" info --device sim,colour=red
 	one_line_error "bad value in device property 'max_hostmem=lots'" info --device sim,max_hostmem=lots
 	;;
+sim-edid-file)
+	# A real monitor's EDID on a head of the model: edid returns it byte
+	# for byte, modes lists its timings.
+	data=$(dirname "$0")/data/edid
+	run 0 edid --raw "$T/e.bin" --device sim,edid0="$data/cta-hdr.bin"
+	cmp -s "$T/e.bin" "$data/cta-hdr.bin" || fail "EDID not returned as given"
+	run 0 modes --device sim,edid0="$data/cta-hdr.bin"
+	grep -q "7680x4320  @ 24.000 Hz  edid" "$T/out" || fail "the EDID's 8K VIC is not listed"
+	run 0 edid --decode --heads 2 --head 1 --device sim,edid1="$data/v13-analog.bin"
+	grep -q "^edid: 1.3" "$T/out" || fail "head 1 does not show the given EDID"
+	one_line_error "cannot read EDID file" info --device sim,edid0="$T/none.bin"
+	one_line_error "names head 3" info --device sim,edid3="$data/cta-hdr.bin"
+	no_leftovers
+	;;
 faults)
 	# A stall in the middle of the demo: the frame fails, the driver
 	# resets the device, the picture comes back and the run succeeds.

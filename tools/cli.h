@@ -31,7 +31,8 @@ struct cli_session {
 	struct vg_sim *sim;
 	struct vg_gpu *gpu;
 	bool stats;
-	uint64_t host_mem; /* what the device gives 2D resources */
+	uint64_t host_mem;	/* what the device gives 2D resources */
+	uint8_t edid[16][1024]; /* --device sim,edidN=FILE contents */
 };
 
 /* Parses a common option at argv[*i]; returns 1 if consumed (advancing

@@ -21,10 +21,23 @@ static bool prop_is(const struct prop *p, const char *key)
 	return p->key_len == strlen(key) && !strncmp(p->key, key, p->key_len);
 }
 
-/* Splits "name,k=v,k=v" after name; checks keys against allowed. */
+/* The head of an "edidN" key (N = 0..15), or -1. */
+static int edid_file_head(const char *key, size_t len)
+{
+	unsigned long h;
+	char num[4];
+	if (len < 5 || len > 6 || strncmp(key, "edid", 4))
+		return -1;
+	memcpy(num, key + 4, len - 4);
+	num[len - 4] = '\0';
+	return cli_parse_uint(num, 15, &h) ? (int)h : -1;
+}
+
+/* Splits "name,k=v,k=v" after name; checks keys against allowed.  With
+ * file_keys, "edidN=PATH" is allowed too (any characters but ','). */
 static int split_props(const char *spec, size_t name_len,
 		       const char *const *allowed, const char *allowed_text,
-		       struct prop *out)
+		       bool file_keys, struct prop *out)
 {
 	int n = 0;
 	const char *p = spec[name_len] ? spec + name_len + 1 : "";
@@ -33,17 +46,20 @@ static int split_props(const char *spec, size_t name_len,
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		const char *eq = memchr(p, '=', len);
 		bool known = false;
+		bool path = eq && file_keys &&
+			    edid_file_head(p, (size_t)(eq - p)) >= 0;
 		for (size_t k = 0; eq && allowed[k]; k++)
 			if ((size_t)(eq - p) == strlen(allowed[k]) &&
 			    !strncmp(p, allowed[k], (size_t)(eq - p)))
 				known = true;
+		known = known || path;
 		if (!eq || eq == p + len - 1 || !known || n == MAX_PROPS) {
 			cli_error("bad device property '%.*s' (want one of "
 				  "%s as PROP=VALUE)",
 				  (int)len, p, allowed_text);
 			return -1;
 		}
-		for (const char *q = eq + 1; q < p + len; q++)
+		for (const char *q = eq + 1; !path && q < p + len; q++)
 			if (!((*q >= '0' && *q <= '9') ||
 			      (*q >= 'a' && *q <= 'z') ||
 			      (*q >= 'A' && *q <= 'Z'))) {
@@ -159,6 +175,35 @@ static int open_qemu(const struct cli_common *c, struct cli_session *s,
 	return CLI_EXIT_OK;
 }
 
+/* edidN=FILE: up to 1024 bytes for head N, kept in the session. */
+static bool read_edid_file(const struct prop *p, struct vg_sim_config *sc,
+			   struct cli_session *s)
+{
+	int head = edid_file_head(p->key, p->key_len);
+	char path[512];
+	if (p->val_len >= sizeof(path)) {
+		cli_error("EDID file name too long");
+		return false;
+	}
+	memcpy(path, p->val, p->val_len);
+	path[p->val_len] = '\0';
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		cli_error("cannot read EDID file '%s'", path);
+		return false;
+	}
+	size_t n = fread(s->edid[head], 1, sizeof(s->edid[head]), f);
+	bool more = fgetc(f) != EOF;
+	fclose(f);
+	if (n < 128 || more) {
+		cli_error("EDID file '%s' must hold 128 to 1024 bytes", path);
+		return false;
+	}
+	sc->edid[head] = s->edid[head];
+	sc->edid_size[head] = (uint32_t)n;
+	return true;
+}
+
 static int open_sim(const struct cli_common *c, struct cli_session *s,
 		    const struct prop *props, int n)
 {
@@ -178,7 +223,10 @@ static int open_sim(const struct cli_common *c, struct cli_session *s,
 			ok = parse_u32(p, 1u << 20, &sc.max_backing_entries);
 		else if (prop_is(p, "max_hostmem"))
 			ok = parse_size(p, &sc.max_hostmem);
-		else if (prop_is(p, "edid")) {
+		else if (edid_file_head(p->key, p->key_len) >= 0) {
+			if (!read_edid_file(p, &sc, s))
+				return CLI_EXIT_USAGE; /* it said why */
+		} else if (prop_is(p, "edid")) {
 			ok = (p->val_len == 2 && !strncmp(p->val, "on", 2)) ||
 			     (p->val_len == 3 && !strncmp(p->val, "off", 3));
 			sc.no_edid = p->val_len == 3;
@@ -190,6 +238,14 @@ static int open_sim(const struct cli_common *c, struct cli_session *s,
 			return CLI_EXIT_USAGE;
 		}
 	}
+	for (unsigned h = sc.num_scanouts; h < 16; h++)
+		if (sc.edid_size[h]) {
+			cli_error(
+				"edid%u= names head %u, but the device has %u "
+				"head(s) (use --heads)",
+				h, h, sc.num_scanouts);
+			return CLI_EXIT_USAGE;
+		}
 	s->host_mem = sc.max_hostmem ? sc.max_hostmem : 256ull << 20;
 	/* Room for the frames asked for and a second one during a change. */
 	uint64_t heads = sc.num_scanouts;
@@ -233,12 +289,12 @@ int cli_open(const struct cli_common *c, struct cli_session *s)
 	if (is_sim)
 		n = split_props(spec, 3, sim_keys,
 				"xres, yres, max_outputs, edid, max_hostmem, "
-				"max_backing_entries",
-				props);
+				"max_backing_entries, edidN=FILE",
+				true, props);
 	else
 		n = split_props(spec, 4, qemu_keys,
 				"xres, yres, max_outputs, edid, max_hostmem",
-				props);
+				false, props);
 	if (n < 0)
 		return CLI_EXIT_USAGE;
 	if (c->heads && has_prop(props, n, "max_outputs")) {

@@ -30,7 +30,11 @@ struct vg_sim_config {
 	uint32_t xres[16];     /* preferred size per head; head 0 defaults */
 	uint32_t yres[16];     /* to 1024x768, other heads start disabled */
 	bool no_edid;	       /* do not offer VIRTIO_GPU_F_EDID */
-	uint64_t max_hostmem;  /* bytes of host resources; 0: 256 MiB */
+	/* A head's EDID exactly as given (e.g. a real monitor's, up to 1024
+	 * bytes; copied at create) instead of a generated one. */
+	const uint8_t *edid[16];
+	uint32_t edid_size[16];
+	uint64_t max_hostmem;	      /* bytes of host resources; 0: 256 MiB */
 	uint32_t max_backing_entries; /* per ATTACH_BACKING; 0: 16384 */
 	uint64_t ram_bytes; /* guest memory for DMA; 0: 1 GiB (lazy) */
 	const char *faults; /* fault spec, NULL for a well-behaved device */

@@ -174,8 +174,8 @@ static uint32_t get_edid(struct vg_sim *s, const uint8_t *cmd, size_t len,
 		return nodata(resp, VG_RESP_ERR_INVALID_PARAMETER);
 	memset(&r, 0, sizeof(r));
 	r.hdr.type = VG_RESP_OK_EDID;
-	r.size = SIM_EDID_BYTES;
-	memcpy(r.edid, s->heads[c.scanout].edid, SIM_EDID_BYTES);
+	r.size = s->heads[c.scanout].edid_size;
+	memcpy(r.edid, s->heads[c.scanout].edid, r.size);
 	memcpy(resp, &r, sizeof(r));
 	return sizeof(r);
 }
@@ -476,7 +476,10 @@ void sim_head_set_mode(struct vg_sim *s, unsigned head, bool enabled,
 	h->enabled = enabled;
 	h->width = width ? width : 1024;
 	h->height = height ? height : 768;
-	sim_edid_build(h->edid, h->width, h->height, head + 1);
+	if (!h->edid_given) {
+		sim_edid_build(h->edid, h->width, h->height, head + 1);
+		h->edid_size = SIM_EDID_BYTES;
+	}
 }
 
 vg_status sim_head_screendump(struct vg_sim *s, unsigned head,

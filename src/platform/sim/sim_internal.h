@@ -77,7 +77,9 @@ struct sim_cursor {
 struct sim_head {
 	bool enabled;
 	uint32_t width, height; /* preferred mode */
-	uint8_t edid[SIM_EDID_BYTES];
+	uint8_t edid[1024];
+	uint32_t edid_size;
+	bool edid_given;      /* from the config: kept across mode changes */
 	uint32_t resource_id; /* 0: scanout disabled */
 	struct vg_rect r;     /* part of the resource shown */
 	uint32_t *image;      /* r.width * r.height, 0x00RRGGBB, last flush */

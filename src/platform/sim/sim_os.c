@@ -253,6 +253,11 @@ static vg_status check_config(const struct vg_sim_config *in,
 	for (unsigned h = 0; h < c->num_scanouts; h++)
 		if (c->xres[h] > 16384 || c->yres[h] > 16384)
 			return VG_E_INVAL;
+	for (unsigned h = 0; h < VG_MAX_SCANOUTS; h++)
+		if (c->edid_size[h] > 1024 ||
+		    (c->edid_size[h] && !c->edid[h]) ||
+		    (c->edid_size[h] && h >= c->num_scanouts))
+			return VG_E_INVAL;
 	return VG_OK;
 }
 
@@ -300,6 +305,16 @@ vg_status vg_sim_create(const struct vg_sim_config *cfg, struct vg_sim **out)
 	if (!s->cfg.no_edid)
 		s->device_features |= 1ull << VG_F_EDID;
 	sim_device_init(s);
+	for (unsigned h = 0; h < s->cfg.num_scanouts; h++) {
+		struct sim_head *hd = &s->heads[h];
+		if (cfg->edid_size[h]) {
+			memcpy(hd->edid, cfg->edid[h], cfg->edid_size[h]);
+			hd->edid_size = cfg->edid_size[h];
+			hd->edid_given = true;
+		}
+		/* The caller's pointers are not kept. */
+		s->cfg.edid[h] = NULL;
+	}
 	for (unsigned h = 0; h < s->cfg.num_scanouts; h++)
 		sim_head_set_mode(s, h,
 				  h == 0 || (s->cfg.xres[h] && s->cfg.yres[h]),
