@@ -118,8 +118,12 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
 	const char *a = argv[*i];
 	unsigned long v;
 
-	if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+	if (!strcmp(a, "--verbose")) {
 		c->verbose++;
+		return 1;
+	}
+	if (a[0] == '-' && a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1)) {
+		c->verbose += (int)strlen(a + 1); /* -v, -vv, ... */
 		return 1;
 	}
 	if (!strcmp(a, "--stats")) {
