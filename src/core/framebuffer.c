@@ -150,17 +150,14 @@ vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 		fb->on_device = true;
 		return VG_OK;
 	}
-	vg_status unref = vg_gpu_unref_resource(gpu, fb->id);
-	if (unref == VG_OK) {
-		gpu->live_resources--;
-	} else if (!keep_claims) {
+	if (vg_gpu_unref_resource(gpu, fb->id) != VG_OK && !keep_claims) {
 		/* Attach may have landed; keep both until reset. */
 		gpu->live_backing_bytes += fb->backing.size;
 		vg_quarantine_add(gpu, fb->id, &fb->backing);
 		fb->id = 0;
 	} else {
-		/* The next reset takes it back; an fb off the device is not
-		 * counted, so stop counting it now. */
+		/* Gone, or (keep_claims) the next reset takes it back: an fb
+		 * off the device is not counted either way. */
 		gpu->live_resources--;
 	}
 	/* Report the first failure, not the unwinding's. */

@@ -236,11 +236,7 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 	if (gpu->hung || __atomic_load_n(&gpu->needs_reset, __ATOMIC_ACQUIRE)) {
 		/* No point waiting on a hung device for every unref: forget
 		 * what it holds; gpu_stop's reset takes it all back. */
-		for (struct vg_fb *fb = gpu->fbs; fb; fb = fb->next) {
-			if (fb->on_device)
-				gpu->live_resources--;
-			fb->on_device = false;
-		}
+		vg_gpu_forget_device_state(gpu);
 		for (uint32_t h = 0; h < gpu->num_scanouts; h++)
 			gpu->scanout_fb[h] = NULL;
 		gpu->hung = true;

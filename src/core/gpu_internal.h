@@ -94,7 +94,11 @@ vg_status vg_cursor_restore(struct vg_gpu *gpu);
 vg_status vg_gpu_enter(struct vg_gpu *gpu);
 /* The interrupt service routine given to the platform. */
 void vg_gpu_isr(void *ctx);
-/* Reset, renegotiate, re-enable the queues, DRIVER_OK. */
+/* Resets the device and, once it shows the reset, takes back all it
+ * held: abandoned requests, quarantined resources, every framebuffer (now
+ * off the device); clears the hung marks.  A failed reset takes nothing. */
+vg_status vg_gpu_take_back(struct vg_gpu *gpu);
+/* vg_gpu_take_back, renegotiate, re-enable the queues, DRIVER_OK. */
 vg_status vg_gpu_restart_device(struct vg_gpu *gpu);
 /* Recreates every framebuffer, scanout and the cursor on the device. */
 vg_status vg_gpu_rebuild(struct vg_gpu *gpu);

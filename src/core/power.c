@@ -53,18 +53,12 @@ static vg_status power_down(struct vg_gpu *gpu, enum vg_power_reason reason)
 	release_host_resources(gpu);
 	gpu->in_reset = false;
 
-	(void)vg_tp_reset(&gpu->tp);
+	/* The device owns nothing now: abandoned requests and quarantined
+	 * resources are ours again. */
+	(void)vg_gpu_take_back(gpu);
 	if (gpu->irq_connected)
 		gpu->os->ops->irq_disconnect(gpu->os);
 	gpu->irq_connected = false;
-	/* The device owns nothing now: abandoned requests and quarantined
-	 * resources are ours again. */
-	vg_cmdq_reset(&gpu->cursor);
-	vg_cmdq_reset(&gpu->ctrl);
-	vg_quarantine_release(gpu);
-	vg_gpu_forget_device_state(gpu);
-	gpu->hung = false;
-	__atomic_store_n(&gpu->needs_reset, 0, __ATOMIC_RELEASE);
 	gpu->power_reason = reason;
 	set_state(gpu, VG_POWER_D3);
 	vg_gpu_log(gpu, VG_LOG_INFO, "D3 (%s)", vg_power_reason_str(reason));

@@ -10,17 +10,31 @@
  */
 #include "gpu_internal.h"
 
-vg_status vg_gpu_restart_device(struct vg_gpu *gpu)
+vg_status vg_gpu_take_back(struct vg_gpu *gpu)
 {
-	uint64_t had = gpu->tp.driver_features;
-	vg_status st;
+	vg_status st = vg_tp_reset(&gpu->tp);
 
-	st = vg_tp_reset(&gpu->tp);
+	/* A device that never showed status 0 may still own its buffers:
+	 * take nothing back from it. */
 	if (st != VG_OK)
 		return st;
 	vg_cmdq_reset(&gpu->cursor);
 	vg_cmdq_reset(&gpu->ctrl);
 	vg_quarantine_release(gpu);
+	vg_gpu_forget_device_state(gpu);
+	gpu->hung = false;
+	__atomic_store_n(&gpu->needs_reset, 0, __ATOMIC_RELEASE);
+	return st;
+}
+
+vg_status vg_gpu_restart_device(struct vg_gpu *gpu)
+{
+	uint64_t had = gpu->tp.driver_features;
+	vg_status st;
+
+	st = vg_gpu_take_back(gpu);
+	if (st != VG_OK)
+		return st;
 	/* The rings were laid out for these features: insist on them. */
 	st = vg_tp_negotiate(&gpu->tp, had, had);
 	if (st != VG_OK)
@@ -78,9 +92,6 @@ vg_status vg_gpu_reset(struct vg_gpu *gpu)
 		return vg_gpu_fail(gpu, VG_E_POWER, 0);
 	vg_gpu_log(gpu, VG_LOG_WARN, "resetting the device%s",
 		   gpu->hung ? " (it stopped answering)" : "");
-	vg_gpu_forget_device_state(gpu);
-	gpu->hung = false;
-	__atomic_store_n(&gpu->needs_reset, 0, __ATOMIC_RELEASE);
 	gpu->resets++;
 
 	gpu->in_reset = true;
