@@ -86,3 +86,10 @@ uint32_t *fb_copy(struct vg_fb *fb)
 	memcpy(c, vg_fb_pixels(fb), n * 4);
 	return c;
 }
+
+void assert_shows(struct vg_sim *sim, unsigned head, struct vg_fb *fb)
+{
+	uint32_t *want = fb_copy(fb);
+	assert_screen(sim, head, want, vg_fb_width(fb), vg_fb_height(fb));
+	free(want);
+}

@@ -31,6 +31,8 @@ void draw(struct vg_fb *fb, const struct vg_rect *r, uint32_t seed);
 /* The head shows exactly `expect` (w x h, tightly packed). */
 void assert_screen(struct vg_sim *sim, unsigned head, const uint32_t *expect,
 		   uint32_t w, uint32_t h);
+/* The head shows exactly what fb holds. */
+void assert_shows(struct vg_sim *sim, unsigned head, struct vg_fb *fb);
 /* A malloc'ed tightly packed copy of fb's pixels. */
 uint32_t *fb_copy(struct vg_fb *fb);
 
