@@ -485,6 +485,100 @@ static void exact_points(void **state)
 	assert_int_equal(conv1(&cv, &px), 0x80ff01);
 }
 
+/* The core's own log2/exp2/pow (src/core may not use libm) against libm,
+ * over the ranges the tables use: log2 and exp2 to 1e-13 relative (1e-15
+ * absolute for log2 near 1); pow = exp2(y log2 x) to 1e-12, as the error
+ * of log2 is multiplied by y log2 x (up to 78.84 * 20 for PQ's m2). */
+static void math_matches_libm(void **state)
+{
+	static const double ys[] = {
+		2610.0 / 16384, 16384.0 / 2610, 2523.0 / 32, 32.0 / 2523, 0.2,
+		1 / 2.4};
+	double worst = 0;
+
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		double x = ldexp(1 + (rnd() % 1000000) / 1e6,
+				 (int)(rnd() % 80) - 60);
+		double y = ((int)(rnd() % 2000000) - 1000000) / 1e4;
+		double p = (rnd() % 1000001) / 1e6;
+		double yy = ys[rnd() % 6];
+		double e;
+
+		assert_true(fabs(vg_hdr_log2(x) - log2(x)) <=
+			    1e-13 * fabs(log2(x)) + 1e-15);
+		e = fabs(vg_hdr_exp2(y) - exp2(y)) / exp2(y);
+		assert_true(e <= 1e-13);
+		if (p > 0 && pow(p, yy) > 1e-300) { /* normal results */
+			e = fabs(vg_hdr_pow(p, yy) - pow(p, yy)) / pow(p, yy);
+			worst = e > worst ? e : worst;
+			if (e > 1e-12)
+				fail_msg("pow(%.17g, %.17g): %.17g vs libm "
+					 "%.17g",
+					 p, yy, vg_hdr_pow(p, yy), pow(p, yy));
+		}
+	}
+	assert_true(fabs(vg_hdr_log2(ldexp(1.5, -1060)) -
+			 log2(ldexp(1.5, -1060))) < 1e-12);
+	assert_true(vg_hdr_pow(0, 0.2) == 0);
+	assert_true(vg_hdr_exp2(-2000) == 0);
+	printf("# core pow vs libm: max relative error %.1e\n", worst);
+}
+
+/*
+ * The tables themselves against the reference formulas: the sRGB table
+ * exactly, the others to one unit of their fixed point.  This also checks
+ * the core's own log2/exp2/pow (no libm in src/core) to ~1e-9 or better,
+ * and catches errors too small to move a golden pixel by 2.
+ */
+static void tables_match_formulas(void **state)
+{
+	const double q20 = 1 << VG_HDR_TM_Q;
+	struct vg_converter cv;
+	const struct vg_hdr_tables *t;
+
+	(void)state;
+	cv = make(VG_FMT_R10G10B10A2, VG_CS_BT2020_PQ, 1000);
+	t = cv.ctx;
+	for (uint32_t q = 0; q < VG_HDR_OETF_N; q++)
+		assert_int_equal(
+			t->oetf[q],
+			lround(ref_srgb((double)q / (1 << VG_HDR_OETF_Q)) *
+			       255));
+	for (uint32_t c = 0; c < 1024; c++) {
+		double want = ref_eetf(ref_pq_eotf(c / 1023.0), 1000) / 203;
+
+		assert_true(fabs(t->u.pq[c] - want * q20) <= 1.0);
+	}
+	for (uint32_t j = 1; j < VG_HDR_EETF_N; j++) {
+		double l = fmin((double)vg_hdr_log_x(j) / 65536, 1000);
+		double want = ref_eetf(l, 1000) / 203;
+
+		assert_true(fabs(t->eetf[j] - want * q20) <= 1.0);
+	}
+	for (int k = 0; k < 9; k++)
+		assert_int_equal(t->to709[k], lround(TO709[k] * 65536));
+	cv = make(VG_FMT_R10G10B10A2, VG_CS_BT2020_HLG, 0);
+	t = cv.ctx;
+	for (uint32_t c = 0; c < 1024; c++)
+		assert_true(fabs(t->u.hlg.es[c] - ref_hlg_inv_oetf(c / 1023.0) *
+							  (1 << 24)) <= 1.0);
+	for (uint32_t j = 1; j < VG_HDR_POW_N; j++)
+		assert_true(fabs(t->u.hlg.pow[j] -
+				 pow((double)vg_hdr_log_x(j) / (1 << 24), 0.2) *
+					 (1 << 24)) <= 1.0);
+	assert_int_equal(t->ys_weight[0] + t->ys_weight[1] + t->ys_weight[2],
+			 65536);
+	cv = make(VG_FMT_RGBA16F, VG_CS_SCRGB, 0);
+	t = cv.ctx;
+	for (uint32_t h = 0; h < 65536; h++)
+		assert_true(fabs(t->u.half[h] -
+				 half_to_double((uint16_t)h) * 80 * 256) <=
+			    0.5 + 1e-6);
+	for (int k = 0; k < 9; k++)
+		assert_int_equal(t->to2020[k], lround(TO2020[k] * 65536));
+}
+
 /* ---- libplacebo's BT.2390 ---- */
 
 /*
@@ -693,6 +787,8 @@ static void metadata_validation(void **state)
 	m.min_mastering_luminance = 0;
 	assert_int_equal(vg_hdr_source_peak(&m), 1000);
 	assert_int_equal(vg_hdr_source_peak(NULL), 1000);
+	m.max_cll = 65535; /* beyond PQ: capped, the tables end at 10000 */
+	assert_int_equal(vg_hdr_source_peak(&m), 10000);
 }
 
 static void refuses_combinations(void **state)
@@ -798,7 +894,7 @@ static void random_rows(void **state)
 			((uint8_t *)&m)[i] = (uint8_t)rnd();
 		if (rnd() & 1) { /* often valid: luminances only */
 			memset(&m, 0, sizeof(m));
-			m.max_cll = (uint16_t)(rnd() % 12000);
+			m.max_cll = (uint16_t)rnd();
 			m.max_mastering_luminance = rnd() % 12000;
 		}
 		if (vg_hdr_converter_init(mem, vg_hdr_tables_size(), f, cs,
@@ -826,6 +922,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(exact_points),
+		cmocka_unit_test(math_matches_libm),
+		cmocka_unit_test(tables_match_formulas),
 		cmocka_unit_test(golden_pq_ramps),
 		cmocka_unit_test(golden_hlg_ramps),
 		cmocka_unit_test(golden_random10),

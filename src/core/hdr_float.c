@@ -23,7 +23,7 @@
 /* log2(x) for finite x > 0: x = m * 2^e with m in [sqrt(1/2), sqrt(2)),
  * log(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716: the series
  * to s^25 leaves < 1e-19. */
-static double vg_log2(double x)
+double vg_hdr_log2(double x)
 {
 	uint64_t b;
 	int e;
@@ -56,7 +56,7 @@ static double vg_log2(double x)
 
 /* 2^y: y = n + f, |f| <= 1/2, 2^f = e^(f ln 2) by Taylor to degree 16
  * (|f ln 2| <= 0.347: remainder < 1e-22), 2^n built in the exponent. */
-static double vg_exp2(double y)
+double vg_hdr_exp2(double y)
 {
 	double n, x, term, sum, scale;
 	int64_t ni;
@@ -81,16 +81,16 @@ static double vg_exp2(double y)
 }
 
 /* x^y for x >= 0, y > 0. */
-static double vg_pow(double x, double y)
+double vg_hdr_pow(double x, double y)
 {
 	if (x <= 0.0)
 		return 0.0;
-	return vg_exp2(y * vg_log2(x));
+	return vg_hdr_exp2(y * vg_hdr_log2(x));
 }
 
 static double vg_exp(double x)
 {
-	return vg_exp2(x * LOG2E);
+	return vg_hdr_exp2(x * LOG2E);
 }
 
 static double clamp01(double x)
@@ -119,20 +119,20 @@ static int32_t round_i32(double x)
 /* ST 2084 EOTF: non-linear E' in [0, 1] -> nits. */
 static double pq_eotf(double e)
 {
-	double p = vg_pow(clamp01(e), 1.0 / PQ_M2);
+	double p = vg_hdr_pow(clamp01(e), 1.0 / PQ_M2);
 	double num = p - PQ_C1;
 
 	if (num < 0.0)
 		num = 0.0;
-	return 10000.0 * vg_pow(num / (PQ_C2 - PQ_C3 * p), 1.0 / PQ_M1);
+	return 10000.0 * vg_hdr_pow(num / (PQ_C2 - PQ_C3 * p), 1.0 / PQ_M1);
 }
 
 /* ST 2084 inverse EOTF: nits -> E'. */
 static double pq_inv(double nits)
 {
-	double y = vg_pow(clamp01(nits / 10000.0), PQ_M1);
+	double y = vg_hdr_pow(clamp01(nits / 10000.0), PQ_M1);
 
-	return vg_pow((PQ_C1 + PQ_C2 * y) / (1.0 + PQ_C3 * y), PQ_M2);
+	return vg_hdr_pow((PQ_C1 + PQ_C2 * y) / (1.0 + PQ_C3 * y), PQ_M2);
 }
 
 /*
@@ -180,7 +180,7 @@ static double srgb_oetf(double l)
 	l = clamp01(l);
 	if (l <= 0.0031308)
 		return 12.92 * l;
-	return 1.055 * vg_pow(l, 1.0 / 2.4) - 0.055;
+	return 1.055 * vg_hdr_pow(l, 1.0 / 2.4) - 0.055;
 }
 
 /* binary16 bits -> value; NaN -> 0, +-inf -> +-65504 (the largest finite
@@ -193,9 +193,9 @@ static double half_value(uint16_t h)
 	if (exp == 0x1f)
 		v = mant ? 0.0 : 65504.0;
 	else if (exp == 0)
-		v = mant * vg_exp2(-24.0); /* subnormal: mant * 2^-24 */
+		v = mant * vg_hdr_exp2(-24.0); /* subnormal: mant * 2^-24 */
 	else
-		v = (1024 + mant) * vg_exp2((double)exp - 25.0);
+		v = (1024 + mant) * vg_hdr_exp2((double)exp - 25.0);
 	return sign ? -v : v;
 }
 
@@ -258,7 +258,7 @@ void vg_hdr_build_tables(struct vg_hdr_tables *t, enum vg_format fmt,
 		for (uint32_t j = 0; j < VG_HDR_POW_N; j++) {
 			double ys =
 				(double)vg_hdr_log_x(j) / (1u << VG_HDR_HLG_Q);
-			t->u.hlg.pow[j] = round_u32(vg_pow(ys, 0.2) *
+			t->u.hlg.pow[j] = round_u32(vg_hdr_pow(ys, 0.2) *
 						    (1u << VG_HDR_HLG_Q));
 		}
 	} else if (cs == VG_CS_SCRGB) {

@@ -82,4 +82,11 @@ struct vg_hdr_tables {
 void vg_hdr_build_tables(struct vg_hdr_tables *t, enum vg_format fmt,
 			 enum vg_colorspace cs, uint32_t lw_nits);
 
+/* hdr_float.c's elementary functions (no libm in src/core), exported for
+ * tests/test_hdr.c to check against libm: log2 for finite x > 0, exp2,
+ * pow for x >= 0 and y > 0 (0 for x <= 0). */
+double vg_hdr_log2(double x);
+double vg_hdr_exp2(double y);
+double vg_hdr_pow(double x, double y);
+
 #endif
