@@ -94,6 +94,8 @@ void edid_print_text(FILE *f, const struct vg_edid *e, vg_status st)
 			e->range_support);
 	fprintf(f, "extensions: %u claimed, %u decoded\n",
 		e->extensions_claimed, e->extensions_decoded);
+	if (e->hf_eeodb_extensions)
+		fprintf(f, "hf-eeodb: %u\n", e->hf_eeodb_extensions);
 	fprintf(f, "bad-checksums:");
 	if (!e->bad_checksums)
 		fprintf(f, " none");
