@@ -162,6 +162,24 @@ sim-edid-file)
 	cmp -s "$T/e.bin" "$data/cta-hdr.bin" || fail "EDID not returned as given"
 	run 0 modes --device sim,edid0="$data/cta-hdr.bin"
 	grep -q "7680x4320  @ 24.000 Hz  edid" "$T/out" || fail "the EDID's 8K VIC is not listed"
+	# HF-EEODB: byte 126 says 1 extension, the override block 3; the
+	# timings of blocks 2 and 3 are listed and all 512 bytes returned.
+	run 0 modes --device sim,edid0="$data/cta-hf-eeodb.bin"
+	for m in "2560x1080  @ 60.021 Hz  edid" "3840x1080  @ 60.000 Hz  edid" \
+		"3840x1600  @ 60.000 Hz  edid"; do
+		grep -q "$m" "$T/out" || fail "HF-EEODB block timing '$m' not listed"
+	done
+	# ... and the head's HDR capability from its CTA HDR block
+	grep -q "^  hdr: sdr pq hlg, desired max 672.7, frame-average 282.8, min 0.106 cd/m2$" \
+		"$T/out" || fail "modes: no HDR capability line"
+	run 0 info --device sim,edid0="$data/cta-hf-eeodb.bin"
+	grep -q "EDID 512 bytes" "$T/out" || fail "info: HF-EEODB EDID not 512 bytes"
+	grep -q "^head 0 hdr: *sdr pq hlg, desired max 672.7" "$T/out" ||
+		fail "info: no HDR capability line"
+	run 0 info --device sim
+	grep -q "^head 0 hdr: *none$" "$T/out" || fail "info: sim EDID has no HDR"
+	run 0 edid --raw "$T/e.bin" --device sim,edid0="$data/cta-hf-eeodb.bin"
+	cmp -s "$T/e.bin" "$data/cta-hf-eeodb.bin" || fail "HF-EEODB EDID not returned whole"
 	run 0 edid --decode --heads 2 --head 1 --device sim,edid1="$data/v13-analog.bin"
 	grep -q "^edid: 1.3" "$T/out" || fail "head 1 does not show the given EDID"
 	one_line_error "cannot read EDID file" info --device sim,edid0="$T/none.bin"

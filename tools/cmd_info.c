@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "edid_text.h"
 
 static const struct {
 	unsigned bit;
@@ -69,6 +70,13 @@ int cmd_info(int argc, char **argv)
 		       "EDID %u bytes\n",
 		       h, d.rect.width, d.rect.height, d.rect.x, d.rect.y,
 		       d.monitor_name, d.edid_size);
+		static struct vg_edid e; /* 8 KB */
+		if (d.edid_size &&
+		    vg_edid_parse(d.edid, d.edid_size, &e) == VG_OK) {
+			printf("head %u hdr:         ", h);
+			edid_print_hdr_summary(stdout, &e);
+			printf("\n");
+		}
 	}
 	cli_close(&s);
 	return CLI_EXIT_OK;

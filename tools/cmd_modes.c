@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "edid_text.h"
 
 int cmd_modes(int argc, char **argv)
 {
@@ -56,6 +57,15 @@ int cmd_modes(int argc, char **argv)
 			break;
 		}
 		printf("head %u: %u modes\n", h, n);
+		struct vg_display d;
+		static struct vg_edid e; /* 8 KB */
+		vg_gpu_get_display(s.gpu, h, &d);
+		if (d.edid_size &&
+		    vg_edid_parse(d.edid, d.edid_size, &e) == VG_OK) {
+			printf("  hdr: ");
+			edid_print_hdr_summary(stdout, &e);
+			printf("\n");
+		}
 		for (unsigned i = 0; i < n && i < 256; i++) {
 			const struct vg_mode *m = &modes[i];
 			printf("  %5ux%-5u", m->width, m->height);
