@@ -190,7 +190,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct vg_converter make(enum vg_format f, enum vg_colorspace cs,
+static struct vg_converter make(enum vg_src_format f, enum vg_colorspace cs,
 				uint16_t max_cll)
 {
 	struct vg_hdr_metadata md = {.max_cll = max_cll};
@@ -263,7 +263,7 @@ static void ramps10(enum vg_colorspace cs,
 	struct tally t = {0};
 
 	for (size_t p = 0; p < sizeof(peaks) / sizeof(peaks[0]); p++) {
-		struct vg_converter cv = make(VG_FMT_R10G10B10A2, cs, peaks[p]);
+		struct vg_converter cv = make(VG_SRC_R10G10B10A2, cs, peaks[p]);
 		double lw = peaks[p] ? peaks[p] : 1000;
 
 		for (uint32_t code = 0; code < 1024; code++) {
@@ -311,7 +311,7 @@ static void golden_random10(void **state)
 	for (size_t p = 0; p < sizeof(peaks) / sizeof(peaks[0]); p++) {
 		double lw = peaks[p] ? peaks[p] : 1000;
 		struct vg_converter pq =
-			make(VG_FMT_R10G10B10A2, VG_CS_BT2020_PQ, peaks[p]);
+			make(VG_SRC_R10G10B10A2, VG_CS_BT2020_PQ, peaks[p]);
 
 		for (int i = 0; i < 20000; i++) {
 			uint32_t c[3] = {rnd() & 1023, rnd() & 1023,
@@ -322,7 +322,7 @@ static void golden_random10(void **state)
 			      c[0], c[1], c[2]);
 		}
 		struct vg_converter hlg =
-			make(VG_FMT_R10G10B10A2, VG_CS_BT2020_HLG, peaks[p]);
+			make(VG_SRC_R10G10B10A2, VG_CS_BT2020_HLG, peaks[p]);
 		for (int i = 0; i < 20000; i++) {
 			uint32_t c[3] = {rnd() & 1023, rnd() & 1023,
 					 rnd() & 1023};
@@ -361,7 +361,7 @@ static void golden_scrgb(void **state)
 	for (size_t p = 0; p < sizeof(peaks) / sizeof(peaks[0]); p++) {
 		double lw = peaks[p] ? peaks[p] : 1000;
 		struct vg_converter cv =
-			make(VG_FMT_RGBA16F, VG_CS_SCRGB, peaks[p]);
+			make(VG_SRC_RGBA16F, VG_CS_SCRGB, peaks[p]);
 
 		for (size_t i = 0; i < sizeof(nits) / sizeof(nits[0]); i++)
 			for (unsigned mask = 1; mask < 8; mask++) {
@@ -412,7 +412,7 @@ static void golden_scrgb(void **state)
 /* NaN, infinities and denormals have the output the header defines. */
 static void scrgb_specials_defined(void **state)
 {
-	struct vg_converter cv = make(VG_FMT_RGBA16F, VG_CS_SCRGB, 0);
+	struct vg_converter cv = make(VG_SRC_RGBA16F, VG_CS_SCRGB, 0);
 	uint16_t nan[4] = {0x7e00, 0xfe01, 0x7c01, 0};
 	uint16_t pinf[4] = {0x7c00, 0x7c00, 0x7c00, 0};
 	uint16_t ninf[4] = {0xfc00, 0xfc00, 0xfc00, 0};
@@ -434,7 +434,7 @@ static void exact_points(void **state)
 	(void)state;
 	/* Lw = 203 (MaxCLL 203): the EETF is the identity.  PQ code 520
 	 * is 100.230 nits: /203 = 0.49374 -> sRGB 0.73122 -> 186.46 */
-	struct vg_converter cv = make(VG_FMT_R10G10B10A2, VG_CS_BT2020_PQ, 203);
+	struct vg_converter cv = make(VG_SRC_R10G10B10A2, VG_CS_BT2020_PQ, 203);
 	px = pack10((uint32_t[3]){520, 520, 520});
 	assert_int_equal(conv1(&cv, &px), 0xbababa);
 	/* 203 nits is PQ 0.58069: code 594 is 202.915 nits -> 254.95 */
@@ -443,7 +443,7 @@ static void exact_points(void **state)
 	px = pack10((uint32_t[3]){0, 0, 0});
 	assert_int_equal(conv1(&cv, &px), 0);
 	/* Lw = 1000: 10000 nits clips to Lw, which maps to 203 -> 255 */
-	cv = make(VG_FMT_R10G10B10A2, VG_CS_BT2020_PQ, 1000);
+	cv = make(VG_SRC_R10G10B10A2, VG_CS_BT2020_PQ, 1000);
 	px = pack10((uint32_t[3]){1023, 1023, 1023});
 	assert_int_equal(conv1(&cv, &px), 0xffffff);
 	/* ... and code 594 is tone-mapped: E1 = 0.58065/0.75183 = 0.77231
@@ -460,27 +460,27 @@ static void exact_points(void **state)
 	/* scRGB 1.0 = 80 nits with MaxCLL 203: 80/203 = 0.39409 -> sRGB
 	 * 0.66073 -> 168.49 (the BT.2087 rows' 1 +- 0.0001 sums give
 	 * 168.48..168.49) */
-	cv = make(VG_FMT_RGBA16F, VG_CS_SCRGB, 203);
+	cv = make(VG_SRC_RGBA16F, VG_CS_SCRGB, 203);
 	uint16_t one[4] = {0x3c00, 0x3c00, 0x3c00, 0x3c00};
 	assert_int_equal(conv1(&cv, one), 0xa8a8a8);
 	/* HLG 75% grey (code 767) is BT.2408's reference white: Es =
 	 * 0.26463, 1000 Es^1.2 = 202.85 nits; with Lw = 203 (identity)
 	 * that is 254.9 -> 255. */
-	cv = make(VG_FMT_R10G10B10A2, VG_CS_BT2020_HLG, 203);
+	cv = make(VG_SRC_R10G10B10A2, VG_CS_BT2020_HLG, 203);
 	px = pack10((uint32_t[3]){767, 767, 767});
 	assert_int_equal(conv1(&cv, &px), 0xffffff);
 	/* 10-bit SDR rounds: 512 * 255 / 1023 = 127.6 -> 128, 3 -> 0.75 -> 1 */
-	cv = make(VG_FMT_R10G10B10A2, VG_CS_SRGB, 0);
+	cv = make(VG_SRC_R10G10B10A2, VG_CS_SRGB, 0);
 	px = pack10((uint32_t[3]){512, 1023, 3});
 	assert_int_equal(conv1(&cv, &px), 0x80ff01);
 	/* 8-bit passes unchanged (alpha dropped), R8G8B8A8 swizzled */
-	cv = make(VG_FMT_B8G8R8A8, VG_CS_SRGB, 0);
+	cv = make(VG_SRC_B8G8R8A8, VG_CS_SRGB, 0);
 	px = 0x80123456;
 	assert_int_equal(conv1(&cv, &px), 0x123456);
-	cv = make(VG_FMT_R8G8B8X8, VG_CS_SRGB, 0);
+	cv = make(VG_SRC_R8G8B8X8, VG_CS_SRGB, 0);
 	assert_int_equal(conv1(&cv, &px), 0x563412);
 	/* D3D9 A2R10G10B10: B in the low bits */
-	cv = make(VG_FMT_B10G10R10A2, VG_CS_SRGB, 0);
+	cv = make(VG_SRC_B10G10R10A2, VG_CS_SRGB, 0);
 	px = pack10((uint32_t[3]){3, 1023, 512});
 	assert_int_equal(conv1(&cv, &px), 0x80ff01);
 }
@@ -538,7 +538,7 @@ static void tables_match_formulas(void **state)
 	const struct vg_hdr_tables *t;
 
 	(void)state;
-	cv = make(VG_FMT_R10G10B10A2, VG_CS_BT2020_PQ, 1000);
+	cv = make(VG_SRC_R10G10B10A2, VG_CS_BT2020_PQ, 1000);
 	t = cv.ctx;
 	for (uint32_t q = 0; q < VG_HDR_OETF_N; q++)
 		assert_int_equal(
@@ -558,7 +558,7 @@ static void tables_match_formulas(void **state)
 	}
 	for (int k = 0; k < 9; k++)
 		assert_int_equal(t->to709[k], lround(TO709[k] * 65536));
-	cv = make(VG_FMT_R10G10B10A2, VG_CS_BT2020_HLG, 0);
+	cv = make(VG_SRC_R10G10B10A2, VG_CS_BT2020_HLG, 0);
 	t = cv.ctx;
 	for (uint32_t c = 0; c < 1024; c++)
 		assert_true(fabs(t->u.hlg.es[c] - ref_hlg_inv_oetf(c / 1023.0) *
@@ -569,7 +569,7 @@ static void tables_match_formulas(void **state)
 					 (1 << 24)) <= 1.0);
 	assert_int_equal(t->ys_weight[0] + t->ys_weight[1] + t->ys_weight[2],
 			 65536);
-	cv = make(VG_FMT_RGBA16F, VG_CS_SCRGB, 0);
+	cv = make(VG_SRC_RGBA16F, VG_CS_SCRGB, 0);
 	t = cv.ctx;
 	for (uint32_t h = 0; h < 65536; h++)
 		assert_true(fabs(t->u.half[h] -
@@ -625,7 +625,7 @@ static void placebo_bt2390(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(lws) / sizeof(lws[0]); i++) {
 		struct vg_converter cv =
-			make(VG_FMT_R10G10B10A2, VG_CS_BT2020_PQ, lws[i]);
+			make(VG_SRC_R10G10B10A2, VG_CS_BT2020_PQ, lws[i]);
 		const struct vg_hdr_tables *t = cv.ctx;
 		double lw = lws[i];
 
@@ -652,7 +652,7 @@ static void placebo_bt2390(void **state)
 					 lw, c, ref_pq_inv(ours), theirs);
 		}
 		/* the HLG/scRGB path's table, between its grid points */
-		cv = make(VG_FMT_RGBA16F, VG_CS_SCRGB, lws[i]);
+		cv = make(VG_SRC_RGBA16F, VG_CS_SCRGB, lws[i]);
 		t = cv.ctx;
 		for (int k = 1; k <= 4000; k++) {
 			double nits = lw * k / 4000.0;
@@ -771,7 +771,7 @@ static void metadata_validation(void **state)
 	m = good;
 	m.max_fall = 2000;
 	assert_int_equal(vg_hdr_converter_init(mem, vg_hdr_tables_size(),
-					       VG_FMT_R10G10B10A2,
+					       VG_SRC_R10G10B10A2,
 					       VG_CS_BT2020_PQ, &m, &cv),
 			 VG_E_INVAL);
 	assert_null(cv.row);
@@ -793,23 +793,23 @@ static void metadata_validation(void **state)
 
 static void refuses_combinations(void **state)
 {
-	static const enum vg_format fmts[] = {
-		VG_FMT_B8G8R8A8,    VG_FMT_B8G8R8X8,	VG_FMT_R8G8B8A8,
-		VG_FMT_R8G8B8X8,    VG_FMT_R10G10B10A2, VG_FMT_R10G10B10X2,
-		VG_FMT_B10G10R10A2, VG_FMT_RGBA16F};
+	static const enum vg_src_format fmts[] = {
+		VG_SRC_B8G8R8A8,    VG_SRC_B8G8R8X8,	VG_SRC_R8G8B8A8,
+		VG_SRC_R8G8B8X8,    VG_SRC_R10G10B10A2, VG_SRC_R10G10B10X2,
+		VG_SRC_B10G10R10A2, VG_SRC_RGBA16F};
 	struct vg_converter cv = {0};
 	size_t sz = vg_hdr_tables_size();
 
 	(void)state;
 	for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++)
 		for (int cs = 0; cs <= 5; cs++) {
-			int ten = fmts[f] >= VG_FMT_R10G10B10A2 &&
-				  fmts[f] <= VG_FMT_B10G10R10A2;
+			int ten = fmts[f] >= VG_SRC_R10G10B10A2 &&
+				  fmts[f] <= VG_SRC_B10G10R10A2;
 			int want_ok = (cs == VG_CS_SRGB &&
-				       fmts[f] != VG_FMT_RGBA16F) ||
+				       fmts[f] != VG_SRC_RGBA16F) ||
 				      (ten && (cs == VG_CS_BT2020_PQ ||
 					       cs == VG_CS_BT2020_HLG)) ||
-				      (fmts[f] == VG_FMT_RGBA16F &&
+				      (fmts[f] == VG_SRC_RGBA16F &&
 				       cs == VG_CS_SCRGB);
 
 			assert_int_equal(
@@ -818,22 +818,22 @@ static void refuses_combinations(void **state)
 						      NULL, &cv),
 				want_ok ? VG_OK : VG_E_UNSUPPORTED);
 		}
-	assert_int_equal(vg_hdr_converter_init(mem, sz, (enum vg_format)0,
+	assert_int_equal(vg_hdr_converter_init(mem, sz, (enum vg_src_format)0,
 					       VG_CS_SRGB, NULL, &cv),
 			 VG_E_UNSUPPORTED);
-	assert_int_equal(vg_hdr_converter_init(mem, sz, (enum vg_format)99,
+	assert_int_equal(vg_hdr_converter_init(mem, sz, (enum vg_src_format)99,
 					       VG_CS_SRGB, NULL, &cv),
 			 VG_E_UNSUPPORTED);
-	assert_int_equal(vg_format_bpp((enum vg_format)99), 0);
-	assert_int_equal(vg_format_bpp(VG_FMT_RGBA16F), 8);
-	assert_int_equal(vg_hdr_converter_init(mem, sz - 1, VG_FMT_RGBA16F,
+	assert_int_equal(vg_src_format_bpp((enum vg_src_format)99), 0);
+	assert_int_equal(vg_src_format_bpp(VG_SRC_RGBA16F), 8);
+	assert_int_equal(vg_hdr_converter_init(mem, sz - 1, VG_SRC_RGBA16F,
 					       VG_CS_SCRGB, NULL, &cv),
 			 VG_E_INVAL);
 	assert_int_equal(vg_hdr_converter_init((char *)mem + 4, sz,
-					       VG_FMT_RGBA16F, VG_CS_SCRGB,
+					       VG_SRC_RGBA16F, VG_CS_SCRGB,
 					       NULL, &cv),
 			 VG_E_INVAL);
-	assert_int_equal(vg_hdr_converter_init(NULL, sz, VG_FMT_RGBA16F,
+	assert_int_equal(vg_hdr_converter_init(NULL, sz, VG_SRC_RGBA16F,
 					       VG_CS_SCRGB, NULL, &cv),
 			 VG_E_INVAL);
 	printf("# table memory: %zu bytes\n", sz);
@@ -845,7 +845,7 @@ static void row_addressing(void **state)
 {
 	enum { W = 37, H = 5 };
 	uint32_t img[H][W], fwd[W], back[W], col[H], ref[H];
-	struct vg_converter cv = make(VG_FMT_R10G10B10A2, VG_CS_BT2020_PQ, 0);
+	struct vg_converter cv = make(VG_SRC_R10G10B10A2, VG_CS_BT2020_PQ, 0);
 
 	(void)state;
 	for (int y = 0; y < H; y++)
@@ -873,9 +873,9 @@ static void row_addressing(void **state)
  * ASan/UBSan, and every output has its top byte clear. */
 static void random_rows(void **state)
 {
-	static const enum vg_format fmts[] = {
-		VG_FMT_B8G8R8A8,    VG_FMT_R8G8B8X8,	VG_FMT_R10G10B10A2,
-		VG_FMT_R10G10B10X2, VG_FMT_B10G10R10A2, VG_FMT_RGBA16F};
+	static const enum vg_src_format fmts[] = {
+		VG_SRC_B8G8R8A8,    VG_SRC_R8G8B8X8,	VG_SRC_R10G10B10A2,
+		VG_SRC_R10G10B10X2, VG_SRC_B10G10R10A2, VG_SRC_RGBA16F};
 	uint8_t buf[64 * 8];
 	uint32_t out[64];
 	int built = 0;
@@ -884,10 +884,10 @@ static void random_rows(void **state)
 	for (int it = 0; it < 300; it++) {
 		struct vg_hdr_metadata m;
 		struct vg_converter cv = {0};
-		enum vg_format f = fmts[rnd() % 6];
+		enum vg_src_format f = fmts[rnd() % 6];
 		enum vg_colorspace cs = (enum vg_colorspace)(rnd() % 6);
 		uint32_t n = rnd() % 65;
-		unsigned bpp = vg_format_bpp(f);
+		unsigned bpp = vg_src_format_bpp(f);
 		int neg = rnd() & 1;
 
 		for (size_t i = 0; i < sizeof(m); i++)

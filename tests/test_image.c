@@ -313,6 +313,79 @@ static void test_png_read16_bad_chunks_and_widening(void **state)
 	assert_non_null(strstr(err, "cannot read"));
 }
 
+static void test_png_hdr_color(void **state)
+{
+	struct vg_png_hdr h;
+	struct vg_hdr_metadata m;
+	enum vg_colorspace cs = 0;
+	char err[256] = "";
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	/* nothing: sRGB, no metadata */
+	memset(&m, 0xaa, sizeof(m));
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), 0);
+	assert_int_equal(cs, VG_CS_SRGB);
+	assert_int_equal(m.max_cll, 0);
+	assert_int_equal(m.primaries[0][0], 0);
+	/* PQ with mDCV and cLLI: nits rounded */
+	h.has_cicp = true;
+	h.cicp_primaries = 9;
+	h.cicp_transfer = 16;
+	h.cicp_full_range = 1;
+	h.has_mdcv = true;
+	h.mdcv_primaries[1][1] = 39850;
+	h.mdcv_white[0] = 15635;
+	h.mdcv_max_luminance = 10004999; /* 1000.4999 -> 1000 */
+	h.mdcv_min_luminance = 50;
+	h.has_clli = true;
+	h.max_cll = 4000 * 10000 + 5000; /* 4000.5 -> 4001 */
+	h.max_fall = 0xffffffffu;	 /* capped at 65535 */
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), 0);
+	assert_int_equal(cs, VG_CS_BT2020_PQ);
+	assert_int_equal(m.primaries[1][1], 39850);
+	assert_int_equal(m.white_point[0], 15635);
+	assert_int_equal(m.max_mastering_luminance, 1000);
+	assert_int_equal(m.min_mastering_luminance, 50);
+	assert_int_equal(m.max_cll, 4001);
+	assert_int_equal(m.max_fall, 65535);
+	h.cicp_transfer = 18;
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), 0);
+	assert_int_equal(cs, VG_CS_BT2020_HLG);
+	h.cicp_transfer = 13;
+	h.cicp_primaries = 1;
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), 0);
+	assert_int_equal(cs, VG_CS_SRGB);
+	/* refused: PQ with P3 primaries (12), linear transfer, limited
+	 * range; cs untouched */
+	cs = VG_CS_SCRGB;
+	h.cicp_primaries = 12;
+	h.cicp_transfer = 16;
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "primaries 12 transfer 16"));
+	h.cicp_primaries = 9;
+	h.cicp_transfer = 8;
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), -1);
+	h.cicp_transfer = 16;
+	h.cicp_full_range = 0;
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "full range"));
+	assert_int_equal(cs, VG_CS_SCRGB);
+}
+
+static void test_px16_to_10bit(void **state)
+{
+	/* v * 1023 / 65535 rounded: 0, 32 (0.4995 -> 0), 33 (0.515 -> 1),
+	 * 32768 (511.5 -> 512), 65535, 65470 (1021.98 -> 1022) */
+	const uint16_t px[8] = {0, 32, 33, 0xffff, 32768, 65535, 65470, 0};
+	uint32_t out[2];
+
+	(void)state;
+	vg_px16_to_r10g10b10a2(px, out, 2);
+	assert_int_equal(out[0], 0u | 0u << 10 | 1u << 20 | 3u << 30);
+	assert_int_equal(out[1], 512u | 1023u << 10 | 1022u << 20 | 3u << 30);
+}
+
 static long file_size(const char *path)
 {
 	FILE *fp = fopen(path, "rb");
@@ -857,6 +930,8 @@ int main(void)
 		cmocka_unit_test(test_png_read16_hdr_chunks),
 		cmocka_unit_test(test_png_read16_draft_spellings),
 		cmocka_unit_test(test_png_read16_bad_chunks_and_widening),
+		cmocka_unit_test(test_png_hdr_color),
+		cmocka_unit_test(test_px16_to_10bit),
 		cmocka_unit_test(test_png_read_gray1),
 		cmocka_unit_test(test_png_reject_missing),
 		cmocka_unit_test(test_png_reject_text),

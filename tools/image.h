@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "viogpu/color.h"
+
 /* Largest width or height accepted by the readers and the writer. */
 #define VG_IMAGE_MAX_DIM 16384u
 
@@ -66,5 +68,24 @@ struct vg_png_hdr {
  */
 int vg_png_read16(const char *path, uint16_t **px, uint32_t *w, uint32_t *h,
 		  struct vg_png_hdr *hdr, char *err, size_t errlen);
+
+/*
+ * What a PNG's HDR chunks ask the converter for: the color space from
+ * cICP (transfer 16 PQ and 18 HLG with BT.2020 primaries (9); 13 sRGB
+ * with BT.709 (1); no cICP: sRGB) and the static metadata from mDCV and
+ * cLLI in IDDCX_HDR10_METADATA units (max mastering luminance and
+ * MaxCLL/MaxFALL from 0.0001 cd/m2 to whole nits, rounded, at most
+ * 65535; chromaticities and min luminance as stored).  Returns 0, or -1
+ * with a one-line message for a combination the pipeline has no
+ * conversion for (other transfers or primaries, a limited-range cICP);
+ * the metadata is not validated here (vg_hdr_metadata_check does).
+ */
+int vg_png_hdr_color(const struct vg_png_hdr *h, enum vg_colorspace *cs,
+		     struct vg_hdr_metadata *m, char *err, size_t errlen);
+
+/* n pixels of vg_png_read16 output (R, G, B, X uint16_t) to DXGI
+ * R10G10B10A2 words (R in bits 0-9, alpha 3): each sample rounded,
+ * v * 1023 / 65535. */
+void vg_px16_to_r10g10b10a2(const uint16_t *src, uint32_t *dst, size_t n);
 
 #endif

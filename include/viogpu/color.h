@@ -35,25 +35,25 @@ struct vg_converter; /* src/core/convert.h: { row, ctx } */
  * most significant bits down, so the same layout is D3DFMT_A2B10G10R10 in
  * D3D9 (and DRM_FORMAT_ABGR2101010 in Linux); what IddCx and the HDR issue
  * call "A2R10G10B10 (DXGI R10G10B10A2_UNORM order)" is this layout.  The
- * D3D9 D3DFMT_A2R10G10B10 (B in bits 0-9) is VG_FMT_B10G10R10A2.
+ * D3D9 D3DFMT_A2R10G10B10 (B in bits 0-9) is VG_SRC_B10G10R10A2.
  * Alpha / X bits are ignored: the scanout is opaque.
  *
- * VG_FMT_RGBA16F is DXGI_FORMAT_R16G16B16A16_FLOAT: four IEEE binary16,
+ * VG_SRC_RGBA16F is DXGI_FORMAT_R16G16B16A16_FLOAT: four IEEE binary16,
  * R first in memory.
  */
-enum vg_format {
-	VG_FMT_B8G8R8A8 = 1, /* virtio-gpu B8G8R8A8_UNORM: 0xAARRGGBB word */
-	VG_FMT_B8G8R8X8,
-	VG_FMT_R8G8B8A8, /* R in the lowest byte */
-	VG_FMT_R8G8B8X8,
-	VG_FMT_R10G10B10A2, /* DXGI R10G10B10A2_UNORM (= D3D9 A2B10G10R10) */
-	VG_FMT_R10G10B10X2, /* the same, alpha bits ignored */
-	VG_FMT_B10G10R10A2, /* D3D9 A2R10G10B10: B in bits 0-9 */
-	VG_FMT_RGBA16F,	    /* DXGI R16G16B16A16_FLOAT */
+enum vg_src_format {
+	VG_SRC_B8G8R8A8 = 1, /* virtio-gpu B8G8R8A8_UNORM: 0xAARRGGBB word */
+	VG_SRC_B8G8R8X8,
+	VG_SRC_R8G8B8A8, /* R in the lowest byte */
+	VG_SRC_R8G8B8X8,
+	VG_SRC_R10G10B10A2, /* DXGI R10G10B10A2_UNORM (= D3D9 A2B10G10R10) */
+	VG_SRC_R10G10B10X2, /* the same, alpha bits ignored */
+	VG_SRC_B10G10R10A2, /* D3D9 A2R10G10B10: B in bits 0-9 */
+	VG_SRC_RGBA16F,	    /* DXGI R16G16B16A16_FLOAT */
 };
 
 /* Bytes per source pixel, 0 for an unknown format. */
-unsigned vg_format_bpp(enum vg_format fmt);
+unsigned vg_src_format_bpp(enum vg_src_format fmt);
 
 /*
  * Color spaces (DXGI_COLOR_SPACE_TYPE in brackets).  Full-range code
@@ -136,13 +136,13 @@ size_t vg_hdr_tables_size(void);
  *
  * Combinations: 8-bit formats with VG_CS_SRGB (passed unchanged); 10-bit
  * formats with VG_CS_SRGB (rounded to 8 bits), VG_CS_BT2020_PQ or
- * VG_CS_BT2020_HLG; VG_FMT_RGBA16F with VG_CS_SCRGB.
+ * VG_CS_BT2020_HLG; VG_SRC_RGBA16F with VG_CS_SCRGB.
  *
  * Returns VG_E_INVAL for NULL/small/misaligned memory or invalid metadata
  * (see vg_hdr_metadata_check), VG_E_UNSUPPORTED for an unknown format,
  * color space or combination.  *out is untouched on failure.
  */
-vg_status vg_hdr_converter_init(void *mem, size_t len, enum vg_format fmt,
+vg_status vg_hdr_converter_init(void *mem, size_t len, enum vg_src_format fmt,
 				enum vg_colorspace cs,
 				const struct vg_hdr_metadata *meta,
 				struct vg_converter *out);

@@ -12,18 +12,18 @@
 #include "hdr_internal.h"
 #include "viogpu/color.h"
 
-unsigned vg_format_bpp(enum vg_format fmt)
+unsigned vg_src_format_bpp(enum vg_src_format fmt)
 {
 	switch (fmt) {
-	case VG_FMT_B8G8R8A8:
-	case VG_FMT_B8G8R8X8:
-	case VG_FMT_R8G8B8A8:
-	case VG_FMT_R8G8B8X8:
-	case VG_FMT_R10G10B10A2:
-	case VG_FMT_R10G10B10X2:
-	case VG_FMT_B10G10R10A2:
+	case VG_SRC_B8G8R8A8:
+	case VG_SRC_B8G8R8X8:
+	case VG_SRC_R8G8B8A8:
+	case VG_SRC_R8G8B8X8:
+	case VG_SRC_R10G10B10A2:
+	case VG_SRC_R10G10B10X2:
+	case VG_SRC_B10G10R10A2:
 		return 4;
-	case VG_FMT_RGBA16F:
+	case VG_SRC_RGBA16F:
 		return 8;
 	}
 	return 0;
@@ -298,22 +298,22 @@ static void row_scrgb(const void *ctx, uint32_t *dst, const uint8_t *src,
 	}
 }
 
-static int is_10bit(enum vg_format fmt)
+static int is_10bit(enum vg_src_format fmt)
 {
-	return fmt == VG_FMT_R10G10B10A2 || fmt == VG_FMT_R10G10B10X2 ||
-	       fmt == VG_FMT_B10G10R10A2;
+	return fmt == VG_SRC_R10G10B10A2 || fmt == VG_SRC_R10G10B10X2 ||
+	       fmt == VG_SRC_B10G10R10A2;
 }
 
 /* The row function for a combination, NULL if it is not supported. */
-static vg_row_fn pick_row(enum vg_format fmt, enum vg_colorspace cs)
+static vg_row_fn pick_row(enum vg_src_format fmt, enum vg_colorspace cs)
 {
-	int b_low = fmt == VG_FMT_B10G10R10A2;
+	int b_low = fmt == VG_SRC_B10G10R10A2;
 
 	switch (cs) {
 	case VG_CS_SRGB:
-		if (fmt == VG_FMT_B8G8R8A8 || fmt == VG_FMT_B8G8R8X8)
+		if (fmt == VG_SRC_B8G8R8A8 || fmt == VG_SRC_B8G8R8X8)
 			return row_bgrx8;
-		if (fmt == VG_FMT_R8G8B8A8 || fmt == VG_FMT_R8G8B8X8)
+		if (fmt == VG_SRC_R8G8B8A8 || fmt == VG_SRC_R8G8B8X8)
 			return row_rgbx8;
 		if (is_10bit(fmt))
 			return b_low ? row_sdr10_blow : row_sdr10;
@@ -327,12 +327,12 @@ static vg_row_fn pick_row(enum vg_format fmt, enum vg_colorspace cs)
 			return b_low ? row_hlg10_blow : row_hlg10;
 		return NULL;
 	case VG_CS_SCRGB:
-		return fmt == VG_FMT_RGBA16F ? row_scrgb : NULL;
+		return fmt == VG_SRC_RGBA16F ? row_scrgb : NULL;
 	}
 	return NULL;
 }
 
-vg_status vg_hdr_converter_init(void *mem, size_t len, enum vg_format fmt,
+vg_status vg_hdr_converter_init(void *mem, size_t len, enum vg_src_format fmt,
 				enum vg_colorspace cs,
 				const struct vg_hdr_metadata *meta,
 				struct vg_converter *out)
@@ -342,7 +342,7 @@ vg_status vg_hdr_converter_init(void *mem, size_t len, enum vg_format fmt,
 
 	if (!mem || !out || len < sizeof(*t) || ((uintptr_t)mem & 7) != 0)
 		return VG_E_INVAL;
-	if (vg_format_bpp(fmt) == 0)
+	if (vg_src_format_bpp(fmt) == 0)
 		return VG_E_UNSUPPORTED;
 	row = pick_row(fmt, cs);
 	if (!row)

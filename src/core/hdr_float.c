@@ -209,7 +209,7 @@ static const double bt2020_to_709[9] = {
 	-0.0083, -0.0182, -0.1006, 1.1187,
 };
 
-void vg_hdr_build_tables(struct vg_hdr_tables *t, enum vg_format fmt,
+void vg_hdr_build_tables(struct vg_hdr_tables *t, enum vg_src_format fmt,
 			 enum vg_colorspace cs, uint32_t lw_nits)
 {
 	const double lw = (double)lw_nits;
@@ -241,7 +241,7 @@ void vg_hdr_build_tables(struct vg_hdr_tables *t, enum vg_format fmt,
 		t->eetf[j] = round_u32(out / VG_HDR_TARGET_NITS * tm_one);
 	}
 
-	if (cs == VG_CS_SRGB && fmt != VG_FMT_RGBA16F) {
+	if (cs == VG_CS_SRGB && fmt != VG_SRC_RGBA16F) {
 		for (uint32_t c = 0; c < 1024; c++)
 			t->u.sdr10[c] = (uint8_t)((c * 255 + 511) / 1023);
 	} else if (cs == VG_CS_BT2020_PQ) {

@@ -79,7 +79,7 @@ struct vg_hdr_tables {
  * Fills t's tables for (fmt, cs) with source peak lw_nits (already
  * validated).  The only code in src/core that uses floating point.
  */
-void vg_hdr_build_tables(struct vg_hdr_tables *t, enum vg_format fmt,
+void vg_hdr_build_tables(struct vg_hdr_tables *t, enum vg_src_format fmt,
 			 enum vg_colorspace cs, uint32_t lw_nits);
 
 /* hdr_float.c's elementary functions (no libm in src/core), exported for

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer target for the HDR converter (src/core/hdr*.c).  An input is
- *   byte 0      format (VG_FMT_*, any value)
+ *   byte 0      format (VG_SRC_*, any value)
  *   byte 1      color space (VG_CS_*, any value)
  *   byte 2      step: bit 7 negative, bit 6 a pitch of 3 pixels
  *   bytes 3-30  struct vg_hdr_metadata (any bytes: valid or not)
@@ -49,11 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memcpy(&m, data + 3, sizeof(m));
 	if (vg_hdr_converter_init(
-		    tables, vg_hdr_tables_size(), (enum vg_format)data[0],
+		    tables, vg_hdr_tables_size(), (enum vg_src_format)data[0],
 		    (enum vg_colorspace)data[1], &m, &cv) != VG_OK)
 		return 0;
 	converted++;
-	bpp = vg_format_bpp((enum vg_format)data[0]);
+	bpp = vg_src_format_bpp((enum vg_src_format)data[0]);
 	if (!bpp || !cv.row)
 		abort();
 	pitch = data[2] & 0x40 ? 3 : 1;
@@ -112,13 +112,13 @@ int main(int argc, char **argv)
 			buf[i] = (uint8_t)rnd();
 		if (rnd() % 4) { /* mostly a valid pair */
 			static const uint8_t pairs[][2] = {
-				{VG_FMT_B8G8R8A8, VG_CS_SRGB},
-				{VG_FMT_R8G8B8X8, VG_CS_SRGB},
-				{VG_FMT_R10G10B10A2, VG_CS_SRGB},
-				{VG_FMT_R10G10B10A2, VG_CS_BT2020_PQ},
-				{VG_FMT_B10G10R10A2, VG_CS_BT2020_HLG},
-				{VG_FMT_R10G10B10X2, VG_CS_BT2020_HLG},
-				{VG_FMT_RGBA16F, VG_CS_SCRGB},
+				{VG_SRC_B8G8R8A8, VG_CS_SRGB},
+				{VG_SRC_R8G8B8X8, VG_CS_SRGB},
+				{VG_SRC_R10G10B10A2, VG_CS_SRGB},
+				{VG_SRC_R10G10B10A2, VG_CS_BT2020_PQ},
+				{VG_SRC_B10G10R10A2, VG_CS_BT2020_HLG},
+				{VG_SRC_R10G10B10X2, VG_CS_BT2020_HLG},
+				{VG_SRC_RGBA16F, VG_CS_SCRGB},
 			};
 			unsigned k = rnd() % 7;
 
