@@ -103,45 +103,44 @@ static uint32_t load32(const uint8_t *p)
 }
 
 /* Log-indexed table read with linear interpolation (hdr_internal.h).
- * Tables are monotone non-decreasing, so the step is >= 0. */
-static uint32_t lut_log(const uint32_t *t, uint32_t x)
+ * Tables are monotone non-decreasing, so the step is >= 0.  Without a
+ * branch: for x < 2^K the octave is taken as K, which gives idx = x
+ * (modulo 2^32 arithmetic) and no fraction. */
+static inline uint32_t lut_log(const uint32_t *t, uint32_t x)
 {
-	uint32_t e, sh, idx, frac;
+	uint32_t e = 31u - (uint32_t)__builtin_clz(x | (1u << VG_HDR_LOG_K));
+	uint32_t sh = e - VG_HDR_LOG_K;
+	uint32_t idx =
+		((sh + 1) << VG_HDR_LOG_K) + ((x >> sh) - (1u << VG_HDR_LOG_K));
+	uint32_t frac = x & ((1u << sh) - 1);
 
-	if (x < (1u << VG_HDR_LOG_K))
-		return t[x];
-	e = 31u - (uint32_t)__builtin_clz(x);
-	sh = e - VG_HDR_LOG_K;
-	idx = ((sh + 1) << VG_HDR_LOG_K) + ((x >> sh) - (1u << VG_HDR_LOG_K));
-	frac = x & ((1u << sh) - 1);
 	return t[idx] +
 	       (uint32_t)(((uint64_t)(t[idx + 1] - t[idx]) * frac) >> sh);
 }
 
-/* Tone-mapped BT.2020 (Q20, 1.0 = 203 nits) -> BT.709 (BT.2087), clip to
- * [0, 1], sRGB OETF by table over Q14: one 0x00RRGGBB pixel. */
-static uint32_t to_srgb8(const struct vg_hdr_tables *t, uint32_t r, uint32_t g,
-			 uint32_t b)
+/* One BT.709 channel: a row of the matrix applied (Q20 * Q16 = Q36),
+ * clipped to [0, 1] and rounded to the OETF table's Q14 index.  Clamps
+ * rather than branches: saturated colours make the sign random. */
+static inline uint32_t oetf_index(const int32_t *m, uint32_t r, uint32_t g,
+				  uint32_t b)
 {
 	const int shift = VG_HDR_TM_Q + VG_HDR_COEF_Q - VG_HDR_OETF_Q;
-	uint32_t out = 0;
+	const int64_t one = (int64_t)1 << (VG_HDR_TM_Q + VG_HDR_COEF_Q);
+	int64_t v = (int64_t)m[0] * r + (int64_t)m[1] * g + (int64_t)m[2] * b;
 
-	for (int k = 0; k < 3; k++) {
-		const int32_t *m = &t->to709[3 * k];
-		int64_t v = (int64_t)m[0] * r + (int64_t)m[1] * g +
-			    (int64_t)m[2] * b;
-		uint32_t q;
+	v = v < 0 ? 0 : v;
+	v = v > one ? one : v;
+	return (uint32_t)((v + ((int64_t)1 << (shift - 1))) >> shift);
+}
 
-		if (v <= 0)
-			q = 0;
-		else if (v >= ((int64_t)1 << (VG_HDR_TM_Q + VG_HDR_COEF_Q)))
-			q = 1u << VG_HDR_OETF_Q;
-		else
-			q = (uint32_t)((v + ((int64_t)1 << (shift - 1))) >>
-				       shift);
-		out = (out << 8) | t->oetf[q];
-	}
-	return out;
+/* Tone-mapped BT.2020 (Q20, 1.0 = 203 nits) -> BT.709 (BT.2087), clip to
+ * [0, 1], sRGB OETF by table over Q14: one 0x00RRGGBB pixel. */
+static inline uint32_t to_srgb8(const struct vg_hdr_tables *t, uint32_t r,
+				uint32_t g, uint32_t b)
+{
+	return (uint32_t)t->oetf[oetf_index(&t->to709[0], r, g, b)] << 16 |
+	       (uint32_t)t->oetf[oetf_index(&t->to709[3], r, g, b)] << 8 |
+	       t->oetf[oetf_index(&t->to709[6], r, g, b)];
 }
 
 static void row_bgrx8(const void *ctx, uint32_t *dst, const uint8_t *src,
@@ -290,7 +289,10 @@ static void row_scrgb(const void *ctx, uint32_t *dst, const uint8_t *src,
 			const int32_t *m = &t->to2020[3 * k];
 			/* Q8 * Q16 = Q24 nits */
 			int64_t v = m[0] * l[0] + m[1] * l[1] + m[2] * l[2];
-			uint64_t q16 = v <= 0 ? 0 : ((uint64_t)v + 128) >> 8;
+			uint64_t q16;
+
+			v = v < 0 ? 0 : v; /* negatives to 0 */
+			q16 = ((uint64_t)v + 128) >> 8;
 
 			tm[k] = eetf(t, q16);
 		}
