@@ -28,7 +28,8 @@
 
 struct vg_gpu;
 
-/* Path rotation, clockwise, as D3DKMDT_VPPR_ROTATE*. */
+/* The path's rotation, as D3DKMDT_VPPR_IDENTITY / ROTATE90 / 180 / 270,
+ * with the mapping above. */
 enum vg_rotation {
 	VG_ROTATE_0 = 0,
 	VG_ROTATE_90 = 1,
@@ -87,7 +88,8 @@ struct vg_move_rect {
  * for 90/270), a move out of range.  VG_E_INVAL: no mode set on head, NULL
  * pixels, unknown format or rotation, pitch < width * 4, NULL arrays with
  * a count.  VG_E_POWER when not in D0 (nothing touched).  Otherwise what
- * vg_gpu_present returns.
+ * vg_gpu_present returns; when the device fails the framebuffer already
+ * holds the new picture, and the rebuild after a reset presents it whole.
  */
 vg_status vg_gpu_present_source(struct vg_gpu *gpu, uint32_t head,
 				const struct vg_present_source *src,

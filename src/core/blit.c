@@ -5,7 +5,7 @@
  * source orientation stays a translation there.  So a move is a plain
  * rectangle copy inside the framebuffer, and a dirty rectangle is copied
  * one framebuffer row at a time, the converter walking the source with a
- * step of +-4 bytes (0, 180) or +-pitch (90, 270).
+ * step of +-pixel size (0, 180) or +-pitch (90, 270).
  */
 #include "blit.h"
 
@@ -50,6 +50,7 @@ static const uint8_t *src_at(const struct vg_blit_fb *fb,
 {
 	uint32_t sx = fx, sy = fy;
 	ptrdiff_t pitch = (ptrdiff_t)src->pitch;
+	ptrdiff_t bpp = (ptrdiff_t)vg_format_bytes(src->format);
 
 	switch (src->rotation) {
 	case VG_ROTATE_90:
@@ -60,7 +61,7 @@ static const uint8_t *src_at(const struct vg_blit_fb *fb,
 	case VG_ROTATE_180:
 		sx = fb->width - 1 - fx;
 		sy = fb->height - 1 - fy;
-		*step = -4;
+		*step = -bpp;
 		break;
 	case VG_ROTATE_270:
 		sx = fy;
@@ -68,11 +69,11 @@ static const uint8_t *src_at(const struct vg_blit_fb *fb,
 		*step = -pitch;
 		break;
 	case VG_ROTATE_0:
-		*step = 4;
+		*step = bpp;
 		break;
 	}
 	return (const uint8_t *)src->pixels + (size_t)sy * src->pitch +
-	       (size_t)sx * 4;
+	       (size_t)sx * (size_t)bpp;
 }
 
 /* Inside a w x h area, without overflow. */

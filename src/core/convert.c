@@ -71,7 +71,12 @@ bool vg_converter_for_format(enum vg_pixel_format format,
 
 uint32_t vg_format_bytes(enum vg_pixel_format format)
 {
-	struct vg_converter c;
-
-	return vg_converter_for_format(format, &c) ? 4 : 0;
+	switch (format) {
+	case VG_PIXEL_B8G8R8X8:
+	case VG_PIXEL_B8G8R8A8:
+	case VG_PIXEL_R8G8B8X8:
+	case VG_PIXEL_R8G8B8A8:
+		return 4;
+	}
+	return 0; /* FP16 formats will say 8 here */
 }

@@ -32,7 +32,8 @@ struct vg_converter {
  * is unknown. */
 bool vg_converter_for_format(enum vg_pixel_format format,
 			     struct vg_converter *out);
-/* Bytes per source pixel of format, 0 when unknown. */
+/* Bytes per source pixel of format, 0 when unknown.  The blit steps by
+ * it, so a wider (FP16) format needs only its converter and its size. */
 uint32_t vg_format_bytes(enum vg_pixel_format format);
 
 #endif
