@@ -356,6 +356,37 @@ static void test_power_refused(void **state)
 	env_down(&e);
 }
 
+/* The shape set through the new call survives a reset and a hibernate:
+ * the device model shows the same image, hot spot and position after. */
+static void test_cursor_shape_restored(void **state)
+{
+	struct env e = {0};
+	uint32_t *want = calloc(64 * 64, 4);
+	uint32_t px[3 * 5];
+
+	(void)state;
+	env_up(&e, NULL, 0);
+	for (int i = 0; i < 15; i++) {
+		px[i] = 0x80000000u | (uint32_t)(i * 0x0a0b0c);
+		want[(i / 3) * 64 + i % 3] = px[i];
+	}
+	struct vg_cursor_shape s = {VG_CURSOR_COLOR, px, 3, 5, 12, 1, 4};
+	assert_int_equal(vg_gpu_cursor_set_shape(e.gpu, 0, &s, 40, 60), VG_OK);
+	assert_cursor(&e, want, 1, 4, 40, 60);
+	assert_int_equal(vg_gpu_reset(e.gpu), VG_OK);
+	assert_cursor(&e, want, 1, 4, 40, 60);
+	assert_int_equal(
+		vg_gpu_set_power(e.gpu, VG_POWER_D3, VG_POWER_HIBERNATE),
+		VG_OK);
+	assert_int_equal(vg_sim_power_cycle(e.sim, true), VG_OK);
+	assert_int_equal(
+		vg_gpu_set_power(e.gpu, VG_POWER_D0, VG_POWER_HIBERNATE),
+		VG_OK);
+	assert_cursor(&e, want, 1, 4, 40, 60);
+	free(want);
+	env_down(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_present_nothing_and_refused),
 		cmocka_unit_test(test_cursor_forms),
 		cmocka_unit_test(test_power_refused),
+		cmocka_unit_test(test_cursor_shape_restored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
