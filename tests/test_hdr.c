@@ -21,7 +21,7 @@
 #include <cmocka.h>
 #include <libplacebo/tone_mapping.h>
 
-#include "convert_seam.h"
+#include "convert.h"
 #include "hdr_internal.h"
 #include "viogpu/color.h"
 

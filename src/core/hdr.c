@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "convert_seam.h"
+#include "convert.h"
 #include "hdr_internal.h"
 #include "viogpu/color.h"
 

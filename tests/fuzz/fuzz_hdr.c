@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convert_seam.h"
+#include "convert.h"
 #include "viogpu/color.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
