@@ -11,8 +11,13 @@
  *
  * Clean-up is complete on every exit path: vg_qemu_destroy, a normal
  * exit(), SIGINT/SIGTERM/SIGHUP, and our own death (QEMU gets SIGKILL via
- * PR_SET_PDEATHSIG).  The RAM file is unlinked as soon as both sides have
- * it open, so nothing is left in /dev/shm even after SIGKILL.
+ * PR_SET_PDEATHSIG; QEMU's own children, if VIOGPU_QEMU is a wrapper, are
+ * killed with its process group on the other paths).  The RAM file is
+ * unlinked as soon as both sides have it open.  Every file's name carries
+ * the creating process's pid and start time, so what a SIGKILL in the
+ * first moments leaves behind is found and removed by the next
+ * vg_qemu_create once that process is gone.  Files are created 0600 in
+ * 0700 directories.
  */
 #ifndef VIOGPU_QEMU_H
 #define VIOGPU_QEMU_H
@@ -39,7 +44,21 @@ struct vg_qemu_config {
 	const char *extra_args;
 	/* Log threshold for messages the platform prints to stderr. */
 	int verbose; /* 0: errors and warnings, 1: info, 2: debug */
+	/* Longest wait for any one answer of a running QEMU (a qtest access,
+	 * which for a notify includes processing the queue; a QMP command such
+	 * as a screendump); after it QEMU counts as dead.  0: 30000. */
+	unsigned cmd_timeout_ms;
+	/* Longest wait for QEMU to start and connect.  0: 10000. */
+	unsigned start_timeout_ms;
 };
+
+/*
+ * Checks that the QEMU binary create would run (name; NULL: $VIOGPU_QEMU,
+ * else "qemu-system-x86_64" on PATH) exists and is executable.  VG_OK, or
+ * VG_E_NODEV with one sentence in why saying which and what is wrong
+ * ("not found", "is a directory", "is not executable").
+ */
+vg_status vg_qemu_find_binary(const char *name, char *why, size_t why_len);
 
 /*
  * Starts QEMU and acts as firmware: sizes and places the BARs, enables

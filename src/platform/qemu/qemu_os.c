@@ -36,12 +36,13 @@
 #define GPU_PCI_DEV 1 /* bus 0, device 1, function 0 on q35 */
 #define PCI_VENDOR_VIRTIO 0x1af4
 #define PCI_DEVICE_VIRTIO_GPU 0x1050
-#define QMP_TIMEOUT_MS 10000
-#define SCREENDUMP_TIMEOUT_MS 60000
+#define DEFAULT_CMD_TIMEOUT_MS 30000u
+#define DEFAULT_START_TIMEOUT_MS 10000u
 
 struct vg_qemu {
 	struct vg_os os; /* first: the core's handle */
 	int verbose;
+	unsigned cmd_timeout_ms; /* any one qtest or QMP answer */
 	unsigned ram_mib;
 	struct vgq_proc proc;
 	bool proc_started;
@@ -314,6 +315,10 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 	q->os.ops = &qemu_os_ops;
 	q->verbose = cfg->verbose;
 	q->ram_mib = ram_mib;
+	q->cmd_timeout_ms =
+		cfg->cmd_timeout_ms ? cfg->cmd_timeout_ms : DEFAULT_CMD_TIMEOUT_MS;
+	unsigned start_ms = cfg->start_timeout_ms ? cfg->start_timeout_ms
+						  : DEFAULT_START_TIMEOUT_MS;
 	vgp_event_set_init(&q->events);
 	pthread_mutex_init(&q->dump_lock, NULL);
 	vgq_irq_init(&q->irq, q->verbose);
@@ -324,6 +329,7 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 		.device_props = cfg->device_props,
 		.extra_args = cfg->extra_args,
 		.verbose = cfg->verbose,
+		.start_timeout_ms = start_ms,
 	};
 	st = vgq_proc_start(&q->proc, &args);
 	if (st)
@@ -335,7 +341,8 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 		.dead = on_qtest_dead,
 		.ctx = q,
 	};
-	st = vgq_qtest_start(&q->qt, q->proc.qtest_fd, &hooks, q->verbose);
+	st = vgq_qtest_start(&q->qt, q->proc.qtest_fd, &hooks, q->verbose,
+			     q->cmd_timeout_ms);
 	if (st)
 		goto fail;
 	vgq_pci_init(&q->pci, q->qt, 0, GPU_PCI_DEV, 0, q->verbose);
@@ -363,8 +370,7 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 	st = vgq_pci_assign_bars(&q->pci);
 	if (st)
 		goto fail;
-	st = vgq_qmp_connect(&q->qmp, q->proc.qmp_path, QMP_TIMEOUT_MS,
-			     q->verbose);
+	st = vgq_qmp_connect(&q->qmp, q->proc.qmp_path, start_ms, q->verbose);
 	if (st)
 		goto fail;
 	vgq_proc_unlink_sockets(&q->proc);
@@ -401,8 +407,9 @@ void vg_qemu_destroy(struct vg_qemu *q)
 		q->qt = NULL;
 		vgq_pci_finish(&q->pci);
 	}
+	/* A dead or stopped QEMU is killed at once, not waited for. */
 	if (q->proc_started)
-		vgq_proc_stop(&q->proc, 3000);
+		vgq_proc_stop(&q->proc, atomic_load(&q->dead) ? 0 : 3000);
 	vgp_pagemem_destroy(q->gmem);
 	vgq_irq_finish(&q->irq);
 	long live = atomic_load(&q->objects);
@@ -452,7 +459,11 @@ vg_status vg_qemu_screendump(struct vg_qemu *q, unsigned head,
 		 "\"%s\",\"device\":\"gpu0\",\"head\":%u}}",
 		 q->proc.dump_path, head);
 	pthread_mutex_lock(&q->dump_lock);
-	st = vgq_qmp_execute(q->qmp, json, SCREENDUMP_TIMEOUT_MS);
+	/* QEMU opens the file with O_TRUNC and keeps our mode: created 0600
+	 * here, nobody else ever reads the screen through it. */
+	st = vgq_proc_create_dump(&q->proc);
+	if (st == VG_OK)
+		st = vgq_qmp_execute(q->qmp, json, q->cmd_timeout_ms);
 	if (st == VG_OK)
 		st = vgq_ppm_load_and_remove(q->proc.dump_path, pixels, width,
 					     height);
@@ -483,7 +494,8 @@ vg_status vg_qemu_power_cycle(struct vg_qemu *q, bool lose_state)
 	 * space included; the firmware then places the BARs again, as a
 	 * BIOS does on resume from S4.  Guest RAM (our driver memory) stays. */
 	vg_status st =
-		vgq_qmp_execute(q->qmp, "{\"execute\":\"system_reset\"}", 5000);
+		vgq_qmp_execute(q->qmp, "{\"execute\":\"system_reset\"}",
+				q->cmd_timeout_ms);
 	if (st != VG_OK)
 		return st;
 	return vgq_pci_assign_bars(&q->pci);

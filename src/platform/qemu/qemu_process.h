@@ -22,6 +22,7 @@ struct vgq_proc_args {
 	const char *device_props; /* ",k=v" text after -device ...,id=gpu0 */
 	const char *extra_args;	  /* NULL: $VIOGPU_QEMU_EXTRA_ARGS */
 	int verbose;
+	unsigned start_timeout_ms; /* QEMU must connect within this */
 };
 
 struct vgq_proc {
@@ -35,6 +36,7 @@ struct vgq_proc {
 	char err_path[VGQ_PATH_MAX];  /* err_fd's name until spawned */
 	char shm_path[VGQ_PATH_MAX];  /* guest RAM; unlinked early */
 	char dump_path[VGQ_PATH_MAX]; /* screendump file in /dev/shm */
+	unsigned start_timeout_ms;
 	int verbose;
 	/* private */
 	int slot;
@@ -49,6 +51,9 @@ struct vgq_proc {
  * last stderr lines) printed.  A missing binary gives VG_E_NODEV.
  */
 vg_status vgq_proc_start(struct vgq_proc *p, const struct vgq_proc_args *a);
+/* Creates dump_path empty, 0600 (QEMU's screendump truncates it and keeps
+ * the mode), replacing a stale one. */
+vg_status vgq_proc_create_dump(struct vgq_proc *p);
 /* Unlinks the RAM file (call once QEMU has certainly mapped it). */
 void vgq_proc_unlink_shm(struct vgq_proc *p);
 /* Removes the QMP socket's name and the temp dir (call once connected), so
@@ -56,9 +61,6 @@ void vgq_proc_unlink_shm(struct vgq_proc *p);
 void vgq_proc_unlink_sockets(struct vgq_proc *p);
 /* True once exit() has started killing the instances (atexit hook). */
 bool vgq_proc_exiting(void);
-/* Removes the QMP socket's name and the temp dir (call once connected), so
- * that not even a SIGKILL of this process leaves files behind. */
-void vgq_proc_unlink_sockets(struct vgq_proc *p);
 /*
  * Waits up to grace_ms for QEMU to exit (the caller may have asked it to
  * quit), then SIGTERM, then SIGKILL; reaps it, closes the fds and removes
