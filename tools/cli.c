@@ -100,9 +100,10 @@ unsigned cli_parse_mode_list(const char *opt, const char *s, uint32_t *w,
 		memcpy(one, p, len);
 		one[len] = '\0';
 		if (!cli_parse_mode(one, &w[n], &h[n])) {
-			cli_error("%s: bad mode '%s' (want WxH, e.g. 1920x1080, "
-				  "each %d..%d)",
-				  opt, one, CLI_MODE_MIN, CLI_MODE_MAX);
+			cli_error(
+				"%s: bad mode '%s' (want WxH, e.g. 1920x1080, "
+				"each %d..%d)",
+				opt, one, CLI_MODE_MIN, CLI_MODE_MAX);
 			return 0;
 		}
 		n++;
@@ -157,8 +158,9 @@ bool cli_check_out(const char *opt, const char *path)
 	/* Probe: an existing file is opened for writing but not truncated;
 	 * a new one is created and removed again. */
 	bool existed = stat(path, &st) == 0;
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
-				    (existed ? 0 : O_CREAT | O_EXCL),
+	int fd = open(path,
+		      O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+			      (existed ? 0 : O_CREAT | O_EXCL),
 		      0600);
 	if (fd < 0) {
 		int e = errno;

@@ -26,6 +26,7 @@ struct cli_common {
 	int verbose;
 	unsigned ram_mib;     /* guest RAM; 0: sized from the largest frame */
 	uint64_t frame_bytes; /* largest frame the command will create */
+	unsigned frame_heads; /* heads showing such a frame at once; 0: 1 */
 };
 
 /* Each side of a mode: QEMU 7.2 refuses a scanout under 16 pixels a side

@@ -174,8 +174,9 @@ static bool check_props(const struct prop *props, int n)
 			}
 		}
 		if (prop_is(p, "max_hostmem") && !parse_size(p, &size))
-			want = "1..1T bytes, e.g. 512M or 2G (suffix K, M, G or "
-			       "T)";
+			want = "1..1T bytes, e.g. 512M or 2G; suffix K, M, G "
+			       "or "
+			       "T";
 		if (prop_is(p, "edid")) {
 			if (!(p->val_len == 2 && !strncmp(p->val, "on", 2)) &&
 			    !(p->val_len == 3 && !strncmp(p->val, "off", 3)))
@@ -195,8 +196,7 @@ static bool check_props(const struct prop *props, int n)
 	if (edid_off && edid_file >= 0) {
 		cli_error("device properties edid=off and '%.*s=' conflict (a "
 			  "device without EDID cannot show one)",
-			  (int)props[edid_file].key_len,
-			  props[edid_file].key);
+			  (int)props[edid_file].key_len, props[edid_file].key);
 		return false;
 	}
 	return true;
@@ -250,11 +250,25 @@ static bool check_machine_memory(uint64_t need, uint64_t shm)
 		cli_error("QEMU's guest RAM needs %s in /dev/shm, which has %s "
 			  "free",
 			  cli_size_str(shm, a, sizeof(a)),
-			  cli_size_str((uint64_t)vfs.f_bavail * vfs.f_frsize,
-				       b, sizeof(b)));
+			  cli_size_str((uint64_t)vfs.f_bavail * vfs.f_frsize, b,
+				       sizeof(b)));
 		return false;
 	}
 	return true;
+}
+
+/* The largest frame against what the device gives 2D resources, before
+ * the device starts. */
+static bool check_host_mem(const struct cli_common *c, uint64_t host_mem)
+{
+	char a[32], b[32];
+	if (c->frame_bytes <= host_mem)
+		return true;
+	cli_error("a frame of %s is more than max_hostmem=%s the device gives "
+		  "2D resources (raise max_hostmem= or use a smaller mode)",
+		  cli_size_str(c->frame_bytes, a, sizeof(a)),
+		  cli_size_str(host_mem, b, sizeof(b)));
+	return false;
 }
 
 static int open_qemu(const struct cli_common *c, struct cli_session *s,
@@ -281,11 +295,14 @@ static int open_qemu(const struct cli_common *c, struct cli_session *s,
 	if (!has_prop(props, n, "max_hostmem"))
 		snprintf(text + used, sizeof(text) - used, "%smax_hostmem=1G",
 			 used ? "," : "");
+	if (!check_host_mem(c, s->host_mem))
+		return CLI_EXIT_USAGE;
 
 	/* Frames per head, plus room for a second frame during a mode
 	 * change, plus rings and commands; at least the frames. */
 	uint64_t heads = device_heads(c, props, n);
-	uint64_t need_mib = (c->frame_bytes * heads >> 20) + 64;
+	uint64_t shown = c->frame_heads ? c->frame_heads : 1;
+	uint64_t need_mib = (c->frame_bytes * shown >> 20) + 64;
 	unsigned ram = c->ram_mib;
 	if (!ram) {
 		uint64_t want = ((c->frame_bytes * (heads + 1)) >> 20) + 64;
@@ -295,7 +312,7 @@ static int open_qemu(const struct cli_common *c, struct cli_session *s,
 	if (need_mib > ram) {
 		cli_error("%llu head(s) of %s frames need %llu MiB of guest "
 			  "RAM; %s %u MiB (use fewer heads or a smaller mode)",
-			  (unsigned long long)heads,
+			  (unsigned long long)shown,
 			  cli_size_str(c->frame_bytes, size, sizeof(size)),
 			  (unsigned long long)need_mib,
 			  c->ram_mib ? "--ram gives" : "QEMU's is at most",
@@ -304,7 +321,7 @@ static int open_qemu(const struct cli_common *c, struct cli_session *s,
 	}
 	/* QEMU keeps its own copy of each head's frame besides guest RAM. */
 	if (!check_machine_memory(((uint64_t)ram << 20) +
-					  c->frame_bytes * heads,
+					  c->frame_bytes * shown,
 				  (uint64_t)ram << 20))
 		return CLI_EXIT_USAGE;
 	char why[512];
@@ -318,8 +335,9 @@ static int open_qemu(const struct cli_common *c, struct cli_session *s,
 		.device_props = text,
 		.verbose = c->verbose,
 		.cmd_timeout_ms = timeout,
-		.start_timeout_ms =
-			timeout > CLI_QEMU_START_MS ? timeout : CLI_QEMU_START_MS,
+		.start_timeout_ms = timeout > CLI_QEMU_START_MS
+					    ? timeout
+					    : CLI_QEMU_START_MS,
 	};
 	vg_status st = vg_qemu_create(&qc, &s->qemu);
 	if (st != VG_OK) {
@@ -411,12 +429,15 @@ static int open_sim(const struct cli_common *c, struct cli_session *s,
 			return CLI_EXIT_USAGE;
 		}
 	s->host_mem = sc.max_hostmem ? sc.max_hostmem : 256ull << 20;
+	if (!check_host_mem(c, s->host_mem))
+		return CLI_EXIT_USAGE;
 	/* Room for the frames asked for and a second one during a change. */
 	uint64_t heads = sc.num_scanouts;
 	sc.ram_bytes = c->frame_bytes * (heads + 1) + (256ull << 20);
 	/* The driver's frames (and one more during a change) and the
 	 * model's copy of each: all of it real memory once drawn. */
-	if (!check_machine_memory(c->frame_bytes * (2 * heads + 1), 0))
+	uint64_t shown = c->frame_heads ? c->frame_heads : 1;
+	if (!check_machine_memory(c->frame_bytes * (2 * shown + 1), 0))
 		return CLI_EXIT_USAGE;
 	vg_status st = vg_sim_create(&sc, &s->sim);
 	if (st != VG_OK) {
@@ -474,6 +495,11 @@ int cli_open(const struct cli_common *c, struct cli_session *s)
 	if (rc)
 		return rc;
 
+	if (c->verbose)
+		fprintf(stderr, "viogpu: command timeout %u ms (%s)\n",
+			cli_timeout_ms(c),
+			c->timeout_ms ? "--timeout"
+				      : "default: 5000 + 20 per MiB of frame");
 	struct vg_os *os = s->sim ? vg_sim_os(s->sim) : vg_qemu_os(s->qemu);
 	struct vg_gpu_options go = {
 		.verbose = c->verbose,
@@ -518,7 +544,8 @@ void cli_print_stats(struct cli_session *s)
 		/* The model counts every reset it sees: the driver's at
 		 * bring-up (and at each D0) as well as its recoveries. */
 		printf("device model: %llu commands, %llu errors sent, %llu "
-		       "faults injected, %llu interrupts, %llu resets (bring-up "
+		       "faults injected, %llu interrupts, %llu resets "
+		       "(bring-up "
 		       "included); holds %u resources, %u backings, %llu "
 		       "bytes\n",
 		       (unsigned long long)c.commands,

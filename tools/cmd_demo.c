@@ -30,15 +30,18 @@ static void copy_rect(uint32_t *dst, const uint32_t *src, uint32_t stride,
  * that box_move keeps it inside for any mode. */
 static struct box box_init(int i, uint32_t w, uint32_t h)
 {
-	struct box b = {.colour = 0x00ffffffu ^ (0x3f1f7fu * (uint32_t)(i + 1))};
+	struct box b = {.colour =
+				0x00ffffffu ^ (0x3f1f7fu * (uint32_t)(i + 1))};
 	uint32_t bw = w / 10 + (uint32_t)i * 8, bh = h / 10 + (uint32_t)i * 6;
 	b.w = bw > w / 2 ? w / 2 : bw;
 	b.h = bh > h / 2 ? h / 2 : bh;
 	uint32_t room_x = w - b.w, room_y = h - b.h;
-	b.dx = (int32_t)(7u + 3u * (uint32_t)i > room_x ? room_x
-							: 7u + 3u * (uint32_t)i);
-	b.dy = (int32_t)(5u + 2u * (uint32_t)i > room_y ? room_y
-							: 5u + 2u * (uint32_t)i);
+	b.dx = (int32_t)(7u + 3u * (uint32_t)i > room_x
+				 ? room_x
+				 : 7u + 3u * (uint32_t)i);
+	b.dy = (int32_t)(5u + 2u * (uint32_t)i > room_y
+				 ? room_y
+				 : 5u + 2u * (uint32_t)i);
 	b.x = (int32_t)(room_x * (uint32_t)i / DEMO_BOXES);
 	b.y = (int32_t)(room_y * (uint32_t)(i % 3) / 3);
 	return b;
@@ -255,14 +258,15 @@ int cmd_demo(int argc, char **argv)
 		       times[frames * 95 / 100], times[frames - 1],
 		       (double)pixels / elapsed / 1000.0);
 	} else {
-		printf("summary: 0 of %zu frames presented in %.2f s\n",
-		       tried, elapsed / 1000.0);
+		printf("summary: 0 of %zu frames presented in %.2f s\n", tried,
+		       elapsed / 1000.0);
 	}
 	if (failed)
 		printf("%zu presents failed; the driver reset the device %llu "
 		       "time(s) and %s\n",
 		       failed, (unsigned long long)gs.resets,
-		       st == VG_OK ? "carried on" : "the last frame failed too");
+		       st == VG_OK ? "carried on"
+				   : "the last frame failed too");
 	if (lost) {
 		cli_error("the device was lost after %zu frame(s)", frames);
 		rc = CLI_EXIT_FAIL;

@@ -149,6 +149,7 @@ int cmd_power_cycle(int argc, char **argv)
 	unsigned heads = c.heads ? c.heads : 1;
 	/* One frame: the device layer multiplies by the heads. */
 	c.frame_bytes = (uint64_t)w * h * 4;
+	c.frame_heads = heads;
 	int rc = cli_open(&c, &s);
 	if (rc)
 		return rc;

@@ -26,8 +26,8 @@ static void show_help(void)
 	       "down.\nEach side of a mode is 16..16384 (QEMU refuses a "
 	       "scanout under 16\npixels, so the driver does on every "
 	       "device); --modes takes up to 32.\nA mode larger than the "
-	       "device or its host memory can take is refused\n(exit 2) "
-	       "with the previous mode still shown.  --mode and --modes\n"
+	       "device's host memory (max_hostmem) is refused\n(exit 2) "
+	       "before the device starts.  --mode and --modes\n"
 	       "cannot be combined; SHOT.png is checked before the device "
 	       "starts.\n\n"
 	       "%s",

@@ -53,10 +53,10 @@ static int find_command(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return i;
-		bool value = false, known = !strcmp(a, "--stats") ||
-					    !strcmp(a, "--verbose") ||
-					    (a[1] == 'v' && strspn(a + 1, "v") ==
-								    strlen(a + 1));
+		bool value = false,
+		     known = !strcmp(a, "--stats") || !strcmp(a, "--verbose") ||
+			     (a[1] == 'v' &&
+			      strspn(a + 1, "v") == strlen(a + 1));
 		for (int k = 0; with_value[k]; k++)
 			if (!strcmp(a, with_value[k]))
 				known = value = true;

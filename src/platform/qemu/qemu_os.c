@@ -315,8 +315,8 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 	q->os.ops = &qemu_os_ops;
 	q->verbose = cfg->verbose;
 	q->ram_mib = ram_mib;
-	q->cmd_timeout_ms =
-		cfg->cmd_timeout_ms ? cfg->cmd_timeout_ms : DEFAULT_CMD_TIMEOUT_MS;
+	q->cmd_timeout_ms = cfg->cmd_timeout_ms ? cfg->cmd_timeout_ms
+						: DEFAULT_CMD_TIMEOUT_MS;
 	unsigned start_ms = cfg->start_timeout_ms ? cfg->start_timeout_ms
 						  : DEFAULT_START_TIMEOUT_MS;
 	vgp_event_set_init(&q->events);
@@ -493,9 +493,8 @@ vg_status vg_qemu_power_cycle(struct vg_qemu *q, bool lose_state)
 	/* Hibernate: every device goes back to its power-on state, config
 	 * space included; the firmware then places the BARs again, as a
 	 * BIOS does on resume from S4.  Guest RAM (our driver memory) stays. */
-	vg_status st =
-		vgq_qmp_execute(q->qmp, "{\"execute\":\"system_reset\"}",
-				q->cmd_timeout_ms);
+	vg_status st = vgq_qmp_execute(q->qmp, "{\"execute\":\"system_reset\"}",
+				       q->cmd_timeout_ms);
 	if (st != VG_OK)
 		return st;
 	return vgq_pci_assign_bars(&q->pci);

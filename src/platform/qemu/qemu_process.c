@@ -248,8 +248,7 @@ vg_status vg_qemu_find_binary(const char *name, char *why, size_t why_len)
 		why_len = sizeof(buf);
 	}
 	why[0] = 0;
-	return resolve_binary(binary_name(name), out, sizeof(out), why,
-			      why_len)
+	return resolve_binary(binary_name(name), out, sizeof(out), why, why_len)
 		       ? VG_OK
 		       : VG_E_NODEV;
 }
@@ -320,8 +319,9 @@ static void remove_orphan(int dfd, const char *name, int verbose)
 	    st.st_uid != geteuid())
 		return;
 	if (S_ISDIR(st.st_mode)) {
-		int sub = openat(dfd, name,
-				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int sub =
+			openat(dfd, name,
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		DIR *d = sub >= 0 ? fdopendir(sub) : NULL;
 		if (!d) {
 			if (sub >= 0)
@@ -338,8 +338,7 @@ static void remove_orphan(int dfd, const char *name, int verbose)
 	} else {
 		return;
 	}
-	vgq_log(verbose, VG_LOG_INFO, "removed %s, left by a killed run",
-		name);
+	vgq_log(verbose, VG_LOG_INFO, "removed %s, left by a killed run", name);
 }
 
 /* What runs killed before they could clean up left in dir. */
