@@ -383,6 +383,10 @@ empty-modes)
 	refused "--mode given twice" show --pattern bars --mode 100x100 --mode 200x200
 	refused "--mode given twice" demo --mode 100x100 --mode 200x200
 	refused "at most 32 modes" show --pattern bars --modes "$(printf '100x100,%.0s' $(seq 32))100x100"
+	# Other lists share the cause: an empty fault spec, a trailing ','.
+	refused "--faults wants a spec such as 'stall:cmd=9', not ''" info --device sim --faults ''
+	refused "--device 'sim,' ends in ','" info --device sim,
+	refused "--device 'qemu,xres=640,' ends in ','" info --device qemu,xres=640,
 	no_leftovers
 	;;
 bad-out)
@@ -495,6 +499,22 @@ qemu-killed)
 	grep -Eq "^summary: [0-9]+ of [0-9]+ frames presented" "$T/out" || fail "summary"
 	grep -q "the device was lost after" "$T/err" || fail "no error line"
 	echo "stopped $ms ms after kill -9"
+	# follow, the other long command, watched a dead device for its
+	# whole --seconds and exited 0.
+	"$VIOGPU" follow --seconds 60 >"$T/out" 2>"$T/err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	wait_for "$T/out" "following display changes"
+	q=$(qemu_of "$pid")
+	[ -n "$q" ] || fail "no QEMU found"
+	start=$(date +%s%N)
+	kill -KILL "$q"
+	wait "$pid"
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	[ "$rc" = 1 ] || fail "follow exited $rc after QEMU died, expected 1"
+	[ "$ms" -lt 2000 ] || fail "follow took $ms ms to stop after QEMU died"
+	grep -q "the device was lost after 0 display change" "$T/err" || fail "follow: no error line"
 	no_leftovers
 	;;
 orphans)
@@ -574,6 +594,11 @@ edid-write-errors)
 	grep -q "cannot write '$full': No space left on device" "$T/err" || fail "no reason given"
 	grep -q "wrote" "$T/out" && fail "claims to have written"
 	[ -c "$full" ] || fail "$full was removed"
+	# The PNG writer shared the cause: the error was caught, but the
+	# "clean-up" removed whatever --out named.
+	run 1 show --device sim --pattern bars --mode 64x64 --out "$full"
+	grep -q "cannot write '$full': No space left on device" "$T/err" || fail "show: no reason"
+	[ -c "$full" ] || fail "show removed $full"
 	mkdir "$T/dir"
 	refused "--raw '$T/dir' is a directory" edid --device sim --raw "$T/dir"
 	refused "--raw '$T/none/e.bin': cannot write there: No such file or directory" \
@@ -647,6 +672,12 @@ conflicts)
 	refused "--device given twice" info --device sim --device qemu
 	refused "--timeout given twice" info --timeout 100 --timeout 200
 	refused "--raw given twice" edid --raw "$T/a" --raw "$T/b"
+	refused "--head given twice (the second is '1')" show --pattern bars --mode 64x64 --head 0 --head 1
+	refused "--hold given twice" show --pattern bars --mode 64x64 --hold 1 --hold 2
+	refused "--seconds given twice" demo --seconds 1 --seconds 2
+	refused "--seconds given twice" follow --seconds 1 --seconds 2
+	refused "--cycles given twice" power-cycle --cycles 1 --cycles 2
+	refused "--head given twice" modes --head 0 --head 1
 	for d in sim qemu; do
 		refused "bad value in device property 'xres=0' (want 16..16384)" info --device $d,xres=0
 		refused "bad value in device property 'yres=0' (want 16..16384)" info --device $d,yres=0

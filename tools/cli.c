@@ -231,6 +231,31 @@ const char *cli_common_help(void)
 	       "anything started.\n";
 }
 
+bool cli_check_repeats(int argc, char **argv, const char *const *with_value)
+{
+	static const char *const common[] = {
+		"--device", "--faults", "--timeout", "--heads", "--ram", NULL};
+	for (int i = 1; i < argc; i++) {
+		bool value = false;
+		for (int k = 0; common[k] && !value; k++)
+			value = !strcmp(argv[i], common[k]);
+		for (int k = 0; with_value && with_value[k] && !value; k++)
+			value = !strcmp(argv[i], with_value[k]);
+		if (!value)
+			continue;
+		for (int j = 1; j < i; j++)
+			if (!strcmp(argv[j], argv[i]) && i + 1 < argc) {
+				cli_error(
+					"%s given twice (the second is '%s'); "
+					"give it once",
+					argv[i], argv[i + 1]);
+				return false;
+			}
+		i++; /* its value */
+	}
+	return true;
+}
+
 int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];
@@ -270,6 +295,11 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
 	if (!strcmp(a, "--device")) {
 		c->device = val;
 	} else if (!strcmp(a, "--faults")) {
+		if (!*val) {
+			cli_error("--faults wants a spec such as 'stall:cmd=9', "
+				  "not ''");
+			return -1;
+		}
 		c->faults = val;
 	} else if (!strcmp(a, "--timeout")) {
 		if (!cli_parse_uint(val, 600000, &v) || v == 0) {

@@ -56,6 +56,11 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i);
  * or else one line "CMD: unknown option" and CLI_EXIT_USAGE. */
 int cli_other_option(struct cli_common *c, int argc, char **argv, int *i,
 		     const char *cmd);
+/* Refuses an option given twice (the last silently winning is worse):
+ * with_value lists the command's own options that take a value (NULL
+ * terminated); the common ones are known.  Prints one line and returns
+ * false on a repeat. */
+bool cli_check_repeats(int argc, char **argv, const char *const *with_value);
 /* The help text of the common options. */
 const char *cli_common_help(void);
 

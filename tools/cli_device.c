@@ -47,6 +47,12 @@ static int split_props(const char *spec, size_t name_len,
 {
 	int n = 0;
 	const char *p = spec[name_len] ? spec + name_len + 1 : "";
+	if (spec[name_len] && spec[strlen(spec) - 1] == ',') {
+		cli_error("--device '%s' ends in ',' (an empty property; want "
+			  "PROP=VALUE after each ',')",
+			  spec);
+		return -1;
+	}
 	while (*p) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);

@@ -94,7 +94,11 @@ int cmd_demo(int argc, char **argv)
 	const char *mode = NULL, *out = NULL;
 	unsigned long seconds = 3;
 	uint32_t w, h;
+	static const char *const once[] = {"--mode", "--out", "--seconds",
+					   NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

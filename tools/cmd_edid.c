@@ -15,7 +15,10 @@ int cmd_edid(int argc, char **argv)
 	const char *raw = NULL;
 	bool decode = false;
 	unsigned long head = 0;
+	static const char *const once[] = {"--head", "--raw", NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

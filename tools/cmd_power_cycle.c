@@ -97,7 +97,10 @@ int cmd_power_cycle(int argc, char **argv)
 	bool hibernate = true;
 	const char *power_opt = NULL;
 	uint32_t w, h;
+	static const char *const once[] = {"--cycles", "--mode", NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

@@ -102,7 +102,12 @@ int cmd_show(int argc, char **argv)
 	enum vg_pattern pat = VG_PATTERN_BARS;
 	uint32_t iw = 0, ih = 0, *img = NULL;
 	char err[256];
+	static const char *const once[] = {"--pattern", "--image", "--mode",
+					   "--modes",	"--out",   "--head",
+					   "--hold",	NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
