@@ -296,8 +296,9 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
 		c->device = val;
 	} else if (!strcmp(a, "--faults")) {
 		if (!*val) {
-			cli_error("--faults wants a spec such as 'stall:cmd=9', "
-				  "not ''");
+			cli_error(
+				"--faults wants a spec such as 'stall:cmd=9', "
+				"not ''");
 			return -1;
 		}
 		c->faults = val;
