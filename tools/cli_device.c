@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -236,10 +235,9 @@ static uint64_t meminfo_bytes(const char *key)
 	return (uint64_t)kb << 10;
 }
 
-/* Refuses a configuration this machine cannot hold: need bytes of memory
- * in all, shm of them in /dev/shm (QEMU's guest RAM file: a write beyond
- * what tmpfs can hold kills QEMU with SIGBUS).  Unknown limits pass. */
-static bool check_machine_memory(uint64_t need, uint64_t shm)
+/* Refuses a configuration this machine cannot hold (need bytes of memory
+ * in all): it would grow towards the OOM killer.  Unknown limits pass. */
+static bool check_machine_memory(uint64_t need)
 {
 	char a[32], b[32];
 	uint64_t avail = meminfo_bytes("MemAvailable");
@@ -248,16 +246,6 @@ static bool check_machine_memory(uint64_t need, uint64_t shm)
 			  "%s available (use fewer heads or a smaller mode)",
 			  cli_size_str(need, a, sizeof(a)),
 			  cli_size_str(avail, b, sizeof(b)));
-		return false;
-	}
-	struct statvfs vfs;
-	if (shm && statvfs("/dev/shm", &vfs) == 0 &&
-	    shm > (uint64_t)vfs.f_bavail * vfs.f_frsize) {
-		cli_error("QEMU's guest RAM needs %s in /dev/shm, which has %s "
-			  "free",
-			  cli_size_str(shm, a, sizeof(a)),
-			  cli_size_str((uint64_t)vfs.f_bavail * vfs.f_frsize, b,
-				       sizeof(b)));
 		return false;
 	}
 	return true;
@@ -327,8 +315,7 @@ static int open_qemu(const struct cli_common *c, struct cli_session *s,
 	}
 	/* QEMU keeps its own copy of each head's frame besides guest RAM. */
 	if (!check_machine_memory(((uint64_t)ram << 20) +
-					  c->frame_bytes * shown,
-				  (uint64_t)ram << 20))
+				  c->frame_bytes * shown))
 		return CLI_EXIT_USAGE;
 	char why[512];
 	if (vg_qemu_find_binary(NULL, why, sizeof(why)) != VG_OK) {
@@ -443,7 +430,7 @@ static int open_sim(const struct cli_common *c, struct cli_session *s,
 	/* The driver's frames (and one more during a change) and the
 	 * model's copy of each: all of it real memory once drawn. */
 	uint64_t shown = c->frame_heads ? c->frame_heads : 1;
-	if (!check_machine_memory(c->frame_bytes * (2 * shown + 1), 0))
+	if (!check_machine_memory(c->frame_bytes * (2 * shown + 1)))
 		return CLI_EXIT_USAGE;
 	vg_status st = vg_sim_create(&sc, &s->sim);
 	if (st != VG_OK) {

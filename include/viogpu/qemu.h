@@ -3,21 +3,23 @@
  * The "qemu" platform: QEMU's real virtio-gpu-pci device, started by us.
  *
  * qemu-system-x86_64 runs q35 with -accel tcg -S (the guest CPUs never run;
- * we are the guest OS).  Guest RAM is a file in /dev/shm that we map, so
- * rings, commands and framebuffers are plain memory for both sides.  PCI
+ * we are the guest OS).  Guest RAM is a memfd that QEMU inherits and maps
+ * (memory-backend-file,mem-path=/proc/self/fd/N,share=on) and we map too,
+ * so rings, commands and framebuffers are plain memory for both sides.  PCI
  * config space and BAR MMIO go over the qtest socket; the device's INTx
  * line is intercepted over qtest and delivered to the core's ISR.
- * Screendumps go over QMP.
+ * Screendumps go over QMP into a second inherited memfd.
  *
  * Clean-up is complete on every exit path: vg_qemu_destroy, a normal
  * exit(), SIGINT/SIGTERM/SIGHUP, and our own death (QEMU gets SIGKILL via
  * PR_SET_PDEATHSIG; QEMU's own children, if VIOGPU_QEMU is a wrapper, are
- * killed with its process group on the other paths).  The RAM file is
- * unlinked as soon as both sides have it open.  Every file's name carries
- * the creating process's pid and start time, so what a SIGKILL in the
- * first moments leaves behind is found and removed by the next
- * vg_qemu_create once that process is gone.  Files are created 0600 in
- * 0700 directories.
+ * killed with its process group on the other paths).  Guest RAM and
+ * screendumps have no name in the file system, so no other user can open
+ * them and no SIGKILL can leave them behind.  The one named thing, a 0700
+ * temp dir for the sockets and QEMU's log (gone once connected), is named
+ * viogpu-PID-STARTTIME-XXXXXX: one a killed run leaves is removed by the
+ * next vg_qemu_create once that process is gone (as are /dev/shm files
+ * older versions named so).
  */
 #ifndef VIOGPU_QEMU_H
 #define VIOGPU_QEMU_H
@@ -79,7 +81,7 @@ struct vg_os *vg_qemu_os(struct vg_qemu *q);
 /*
  * What the device scans out on head, as tightly packed 0x00RRGGBB pixels.
  * *pixels is malloc'ed; the caller frees it.  Goes through QMP screendump
- * (PPM written to a private temp file, parsed, removed).
+ * (PPM written into a memfd only QEMU and we hold, parsed, emptied).
  */
 vg_status vg_qemu_screendump(struct vg_qemu *q, unsigned head,
 			     uint32_t **pixels, uint32_t *width,

@@ -459,16 +459,12 @@ vg_status vg_qemu_screendump(struct vg_qemu *q, unsigned head,
 		 "\"%s\",\"device\":\"gpu0\",\"head\":%u}}",
 		 q->proc.dump_path, head);
 	pthread_mutex_lock(&q->dump_lock);
-	/* QEMU opens the file with O_TRUNC and keeps our mode: created 0600
-	 * here, nobody else ever reads the screen through it. */
-	st = vgq_proc_create_dump(&q->proc);
+	/* dump_path is /proc/self/fd/N in QEMU: our memfd, which QEMU opens
+	 * with O_TRUNC.  The screen never has a name in the file system. */
+	st = vgq_qmp_execute(q->qmp, json, q->cmd_timeout_ms);
 	if (st == VG_OK)
-		st = vgq_qmp_execute(q->qmp, json, q->cmd_timeout_ms);
-	if (st == VG_OK)
-		st = vgq_ppm_load_and_remove(q->proc.dump_path, pixels, width,
-					     height);
-	else
-		unlink(q->proc.dump_path); /* a partial file, if any */
+		st = vgq_ppm_load_fd(q->proc.dump_fd, pixels, width, height);
+	vgq_proc_clear_dump(&q->proc);
 	pthread_mutex_unlock(&q->dump_lock);
 	if (st && atomic_load(&q->dead))
 		st = VG_E_NODEV;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -133,11 +134,11 @@ static void slot_publish(struct vgq_proc *p)
 	struct live_slot *s = &live[p->slot];
 
 	atomic_store(&s->state, SLOT_FILLING);
-	snprintf(s->files[0], VGQ_PATH_MAX, "%s", p->shm_path);
+	s->files[0][0] = 0; /* guest RAM and dumps are memfds: no names */
 	snprintf(s->files[1], VGQ_PATH_MAX, "%s", p->qtest_path);
 	snprintf(s->files[2], VGQ_PATH_MAX, "%s", p->qmp_path);
 	snprintf(s->files[3], VGQ_PATH_MAX, "%s", p->err_path);
-	snprintf(s->files[4], VGQ_PATH_MAX, "%s", p->dump_path);
+	s->files[4][0] = 0;
 	snprintf(s->dir, VGQ_PATH_MAX, "%s", p->dir);
 	atomic_store(&s->pid, (int)p->pid);
 	atomic_store(&s->state, SLOT_LIVE);
@@ -353,19 +354,6 @@ static void sweep_orphans(const char *dir, int verbose)
 	closedir(d);
 }
 
-static uint64_t random_u64(void)
-{
-	uint64_t v = 0;
-
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v)) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		v = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^
-		    (uint64_t)ts.tv_sec ^ ((uint64_t)getpid() << 32);
-	}
-	return v;
-}
-
 static bool path_is_safe(const char *s)
 {
 	/* Paths travel inside QEMU option strings and JSON. */
@@ -376,15 +364,13 @@ static vg_status make_dir(struct vgq_proc *p)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	char tag[64];
-
 	/* sun_path is 108 bytes: leave room for
 	 * "/viogpu-PID-START-XXXXXX/qtest.sock" (at most 51). */
 	if (!tmp || !*tmp || strlen(tmp) > 56 || !path_is_safe(tmp))
 		tmp = "/tmp";
 	sweep_orphans(tmp, p->verbose);
-	name_tag(tag, sizeof(tag));
-	snprintf(p->dir, sizeof(p->dir), "%s/%s-XXXXXX", tmp, tag);
+	name_tag(p->tag, sizeof(p->tag));
+	snprintf(p->dir, sizeof(p->dir), "%s/%s-XXXXXX", tmp, p->tag);
 	if (!mkdtemp(p->dir)) {
 		vgq_log(p->verbose, VG_LOG_ERROR, "mkdtemp(%s): %s", p->dir,
 			strerror(errno));
@@ -398,34 +384,32 @@ static vg_status make_dir(struct vgq_proc *p)
 	return VG_OK;
 }
 
+/*
+ * Guest RAM and the screendump target are memfds that QEMU inherits and
+ * opens as /proc/self/fd/N (QEMU 7.2 takes that as memory-backend-file's
+ * mem-path with share=on, and as screendump's filename): they have no name
+ * a SIGKILL could leave behind or another user could open.
+ */
 static vg_status make_shm(struct vgq_proc *p, unsigned ram_mib)
 {
-	uint64_t r = random_u64();
-	char tag[64];
-
-	/* A killed run's RAM file (hundreds of MiB of tmpfs) and screendump
-	 * (the user's screen) go before we add ours. */
+	/* Files of runs killed before this version used names instead. */
 	sweep_orphans("/dev/shm", p->verbose);
-	name_tag(tag, sizeof(tag));
-	snprintf(p->shm_path, sizeof(p->shm_path), "/dev/shm/%s-%016llx", tag,
-		 (unsigned long long)r);
-	snprintf(p->dump_path, sizeof(p->dump_path), "/dev/shm/%s-%016llx.ppm",
-		 tag, (unsigned long long)r);
-	slot_publish(p); /* covered before it exists */
-	p->shm_fd =
-		open(p->shm_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (p->shm_fd < 0) {
-		vgq_log(p->verbose, VG_LOG_ERROR, "cannot create %s: %s",
-			p->shm_path, strerror(errno));
-		p->shm_path[0] = 0;
+	p->shm_fd = memfd_create("viogpu-ram", MFD_CLOEXEC);
+	p->dump_fd = memfd_create("viogpu-screendump", MFD_CLOEXEC);
+	if (p->shm_fd < 0 || p->dump_fd < 0) {
+		vgq_log(p->verbose, VG_LOG_ERROR, "memfd_create: %s",
+			strerror(errno));
 		return VG_E_IO;
 	}
 	if (ftruncate(p->shm_fd, (off_t)ram_mib << 20) != 0) {
 		vgq_log(p->verbose, VG_LOG_ERROR,
-			"cannot size %s to %u MiB: %s", p->shm_path, ram_mib,
+			"cannot size guest RAM to %u MiB: %s", ram_mib,
 			strerror(errno));
 		return VG_E_NOMEM;
 	}
+	snprintf(p->ram_arg, sizeof(p->ram_arg), "/proc/self/fd/%d", p->shm_fd);
+	snprintf(p->dump_path, sizeof(p->dump_path), "/proc/self/fd/%d",
+		 p->dump_fd);
 	return VG_OK;
 }
 
@@ -585,7 +569,10 @@ static int build_argv(const struct vgq_proc_args *a, struct vgq_proc *p,
 	argv[argc++] = opt_printf(
 		&o, &left,
 		"memory-backend-file,id=ram,size=%uM,mem-path=%s,share=on",
-		a->ram_mib, p->shm_path);
+		a->ram_mib, p->ram_arg);
+	/* A name that tells whose QEMU this is (ps, tests). */
+	argv[argc++] = "-name";
+	argv[argc++] = opt_printf(&o, &left, "guest=%s", p->tag);
 	argv[argc++] = "-qtest";
 	argv[argc++] = opt_printf(&o, &left, "unix:%s", p->qtest_path);
 	argv[argc++] = "-qtest-log";
@@ -631,8 +618,9 @@ static void log_command_line(int verbose, char **argv)
 struct spawn_req {
 	char *const *argv;
 	int listen_fd, null_fd, err_fd;
-	pid_t pid; /* set by the spawner */
-	int err;   /* errno of a failed fork */
+	int keep_fd[2]; /* inherited by QEMU (guest RAM, dump target) */
+	pid_t pid;	/* set by the spawner */
+	int err;	/* errno of a failed fork */
 	bool done;
 };
 
@@ -660,6 +648,8 @@ static pid_t fork_exec(const struct spawn_req *r)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		close(r->listen_fd);
+		for (int k = 0; k < 2; k++)
+			fcntl(r->keep_fd[k], F_SETFD, 0); /* no CLOEXEC */
 		dup2(r->null_fd, STDIN_FILENO);
 		dup2(r->err_fd, STDOUT_FILENO);
 		dup2(r->err_fd, STDERR_FILENO);
@@ -745,6 +735,7 @@ static vg_status spawn(struct vgq_proc *p, char *const *argv, int listen_fd)
 		.listen_fd = listen_fd,
 		.null_fd = null_fd,
 		.err_fd = err_fd,
+		.keep_fd = {p->shm_fd, p->dump_fd},
 	};
 	pid_t pid = spawn_on_helper(&r);
 	p->err_fd = err_fd; /* read back through the fd: the name goes now */
@@ -803,6 +794,7 @@ vg_status vgq_proc_start(struct vgq_proc *p, const struct vgq_proc_args *a)
 
 	memset(p, 0, sizeof(*p));
 	p->shm_fd = -1;
+	p->dump_fd = -1;
 	p->qtest_fd = -1;
 	p->err_fd = -1;
 	p->slot = -1;
@@ -870,24 +862,11 @@ fail:
 	return st;
 }
 
-vg_status vgq_proc_create_dump(struct vgq_proc *p)
+void vgq_proc_clear_dump(struct vgq_proc *p)
 {
-	for (int tries = 0; tries < 2; tries++) {
-		int fd = open(p->dump_path,
-			      O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-				      O_NOFOLLOW,
-			      0600);
-		if (fd >= 0) {
-			close(fd);
-			return VG_OK;
-		}
-		if (errno != EEXIST)
-			break;
-		unlink(p->dump_path); /* ours, from a failed dump */
-	}
-	vgq_log(p->verbose, VG_LOG_ERROR, "cannot create %s: %s", p->dump_path,
-		strerror(errno));
-	return VG_E_IO;
+	if (p->dump_fd >= 0 && ftruncate(p->dump_fd, 0) != 0)
+		vgq_log(p->verbose, VG_LOG_WARN, "cannot empty the dump: %s",
+			strerror(errno));
 }
 
 void vgq_proc_unlink_shm(struct vgq_proc *p)
@@ -944,6 +923,9 @@ void vgq_proc_stop(struct vgq_proc *p, unsigned grace_ms)
 	if (p->shm_fd >= 0)
 		close(p->shm_fd);
 	p->shm_fd = -1;
+	if (p->dump_fd >= 0)
+		close(p->dump_fd);
+	p->dump_fd = -1;
 	if (p->err_fd >= 0)
 		close(p->err_fd);
 	p->err_fd = -1;
@@ -951,7 +933,7 @@ void vgq_proc_stop(struct vgq_proc *p, unsigned grace_ms)
 	remove_file(p->qtest_path);
 	remove_file(p->qmp_path);
 	remove_file(p->err_path);
-	remove_file(p->dump_path);
+	p->dump_path[0] = 0;
 	if (p->dir[0])
 		rmdir(p->dir);
 	p->dir[0] = 0;
