@@ -306,7 +306,7 @@ static bool orphaned(const char *name)
 		return false;
 	if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
 		return true;
-	if (legacy)
+	if (legacy || start == 0) /* no start time to compare */
 		return false;
 	unsigned long long now = start_time(pid);
 	return now && now != start;
