@@ -338,6 +338,26 @@ qemu-stopped)
 	grep -q "did not answer .* within 500 ms" "$T/err" || fail "the qtest limit is not --timeout"
 	grep -q "the device was lost after" "$T/err" || fail "no honest end"
 	echo "gave up $ms ms after SIGSTOP"
+	# A screendump (QMP) had its own 60 s: stopped during --hold, show
+	# gives up 500 ms after the hold ends.
+	"$VIOGPU" show --pattern bars --mode 640x480 --hold 2 --timeout 500 \
+		--out "$T/s.png" >"$T/out" 2>"$T/err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	wait_for "$T/out" "holding"
+	q=$(qemu_of "$pid")
+	[ -n "$q" ] || fail "no QEMU found"
+	start=$(date +%s%N)
+	kill -STOP "$q"
+	wait "$pid"
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	kill -CONT "$q" 2>/dev/null
+	[ "$rc" = 1 ] || fail "show exited $rc after QEMU stopped, expected 1"
+	[ "$ms" -lt 5000 ] || fail "show took $ms ms (2 s hold + 500 ms) to give up"
+	grep -q "did not answer a screendump within 500 ms" "$T/err" ||
+		fail "the screendump limit is not --timeout"
+	echo "screendump gave up $ms ms after SIGSTOP (2 s of it --hold)"
 	no_leftovers
 	;;
 qemu-never-starts)

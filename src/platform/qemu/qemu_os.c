@@ -65,6 +65,21 @@ static struct vg_qemu *to_qemu(struct vg_os *os)
 
 /* ---- death of QEMU ---- */
 
+/* QEMU did not answer QMP within the command timeout: like a qtest
+ * time-out, it counts as gone (calls fail at once, teardown does not wait
+ * for it). */
+static void qmp_timed_out(struct vg_qemu *q, const char *what)
+{
+	if (atomic_exchange(&q->dead, true))
+		return;
+	vgq_irq_dead(&q->irq);
+	vgp_event_set_kill(&q->events);
+	vgq_log(q->verbose, VG_LOG_ERROR,
+		"QEMU (pid %ld) did not answer %s within %u ms: the device is "
+		"gone, every further call fails with VG_E_NODEV",
+		(long)q->proc.pid, what, q->cmd_timeout_ms);
+}
+
 /* qtest reader thread, once. */
 static void on_qtest_dead(void *ctx, bool expected, const char *why)
 {
@@ -177,8 +192,8 @@ static uint64_t os_bar_read(struct vg_os *os, unsigned bar, uint64_t off,
 	struct vg_qemu *q = to_qemu(os);
 	uint64_t v;
 
-	if (!bar_access_ok(q, bar, off, width))
-		return all_ones(width);
+	if (atomic_load(&q->dead) || !bar_access_ok(q, bar, off, width))
+		return all_ones(width); /* gone: like a master abort */
 	if (vgq_qtest_read(q->qt, q->pci.bar_base[bar] + off, width, &v))
 		return all_ones(width); /* like a master abort */
 	return v;
@@ -189,7 +204,7 @@ static void os_bar_write(struct vg_os *os, unsigned bar, uint64_t off,
 {
 	struct vg_qemu *q = to_qemu(os);
 
-	if (bar_access_ok(q, bar, off, width))
+	if (!atomic_load(&q->dead) && bar_access_ok(q, bar, off, width))
 		vgq_qtest_write(q->qt, q->pci.bar_base[bar] + off, width, val);
 }
 
@@ -462,6 +477,8 @@ vg_status vg_qemu_screendump(struct vg_qemu *q, unsigned head,
 	/* dump_path is /proc/self/fd/N in QEMU: our memfd, which QEMU opens
 	 * with O_TRUNC.  The screen never has a name in the file system. */
 	st = vgq_qmp_execute(q->qmp, json, q->cmd_timeout_ms);
+	if (st == VG_E_TIMEOUT)
+		qmp_timed_out(q, "a screendump");
 	if (st == VG_OK)
 		st = vgq_ppm_load_fd(q->proc.dump_fd, pixels, width, height);
 	vgq_proc_clear_dump(&q->proc);
@@ -491,6 +508,8 @@ vg_status vg_qemu_power_cycle(struct vg_qemu *q, bool lose_state)
 	 * BIOS does on resume from S4.  Guest RAM (our driver memory) stays. */
 	vg_status st = vgq_qmp_execute(q->qmp, "{\"execute\":\"system_reset\"}",
 				       q->cmd_timeout_ms);
+	if (st == VG_E_TIMEOUT)
+		qmp_timed_out(q, "system_reset");
 	if (st != VG_OK)
 		return st;
 	return vgq_pci_assign_bars(&q->pci);
