@@ -34,7 +34,10 @@ int cmd_info(int argc, char **argv)
 {
 	struct cli_common c = {0};
 	struct cli_session s;
+	static const char *const once[] = {NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			printf("usage: viogpu info [COMMON OPTIONS]\n\n"

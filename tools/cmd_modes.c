@@ -11,7 +11,10 @@ int cmd_modes(int argc, char **argv)
 	struct cli_session s;
 	unsigned long head = 0;
 	bool all_heads = true;
+	static const char *const once[] = {"--head", NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

@@ -10,9 +10,11 @@
 #include <png.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -163,6 +165,10 @@ int vg_png_write(const char *path, const uint32_t *px, uint32_t w, uint32_t h,
 	s.h = h;
 	s.stride = stride_bytes;
 
+	/* On failure only a file this call created is removed: never what
+	 * was there before (a device node such as /dev/full included). */
+	struct stat before;
+	bool existed = stat(path, &before) == 0;
 	s.io.fp = fopen(path, "wb");
 	if (!s.io.fp) {
 		set_err(err, errlen, "cannot write '%s': %s", path,
@@ -189,7 +195,8 @@ out:
 		rc = -1;
 	}
 	if (rc != 0) {
-		remove(path);
+		if (!existed)
+			remove(path);
 		set_err(err, errlen, "cannot write '%s': %s", path,
 			s.io.msg[0] ? s.io.msg : "libpng error");
 	}
