@@ -203,7 +203,8 @@ vg_status vg_blit_present(const struct vg_blit_fb *fb,
 		return st;
 	if (ndirty && !dirty)
 		return VG_E_INVAL;
-	vg_converter_for_format(src->format, &conv);
+	if (!vg_converter_for_format(src->format, &conv))
+		return VG_E_UNSUPPORTED; /* FP16 needs a head's tables */
 	unsigned k = vg_blit_moves(fb, src->rotation, moves, nmoves, out);
 	k += vg_blit_dirty(fb, src, &conv, dirty, ndirty, out + k);
 	*nout = k;

@@ -28,8 +28,10 @@ struct vg_converter {
 	const void *ctx;
 };
 
-/* The converter for format; false (and *out untouched) when the format
- * is unknown. */
+/* The converter for format on a head in sRGB (no HDR tables): the 8-bit
+ * formats as they are, the 10-bit ones rounded to 8 bits.  False (and
+ * *out untouched) when the format is unknown or needs HDR tables (FP16
+ * scRGB: hdr_head.c). */
 bool vg_converter_for_format(enum vg_pixel_format format,
 			     struct vg_converter *out);
 /* Bytes per source pixel of format, 0 when unknown.  The blit steps by

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "gpu_internal.h"
+#include "hdr_head.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "viogpu's wire structs assume a little-endian CPU"
@@ -257,6 +258,7 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 	while (gpu->fbs)
 		vg_fb_destroy(gpu->fbs);
 	gpu_stop(gpu);
+	vg_hdr_heads_free(gpu);
 	struct vg_os *os = gpu->os;
 	os->ops->free(os, gpu->id_used);
 	os->ops->free(os, gpu);

@@ -59,6 +59,8 @@ struct vg_gpu {
 
 	uint32_t num_scanouts;
 	struct vg_display displays[VG_MAX_SCANOUTS];
+	struct vg_hdr_head
+		*hdr_head[VG_MAX_SCANOUTS]; /* hdr_head.c; NULL sRGB */
 	struct vg_fb *scanout_fb[VG_MAX_SCANOUTS];
 	struct vg_fb *head_fb[VG_MAX_SCANOUTS]; /* vg_gpu_set_mode's, ours */
 

@@ -364,3 +364,31 @@ vg_status vg_hdr_converter_init(void *mem, size_t len, enum vg_src_format fmt,
 	out->ctx = t;
 	return VG_OK;
 }
+
+/* Which tables a format's rows read: none (8-bit), the 10-bit ones, or the
+ * FP16 one. */
+static int table_family(enum vg_src_format fmt)
+{
+	if (is_10bit(fmt))
+		return 1;
+	return fmt == VG_SRC_RGBA16F ? 2 : 0;
+}
+
+vg_status vg_hdr_converter_select(const void *mem, enum vg_src_format fmt,
+				  struct vg_converter *out)
+{
+	const struct vg_hdr_tables *t = mem;
+	vg_row_fn row;
+
+	if (!t || t->magic != VG_HDR_MAGIC)
+		return VG_E_INVAL;
+	row = pick_row(fmt, (enum vg_colorspace)t->cs);
+	/* 8-bit rows read no table; the others need the tables built for
+	 * their family. */
+	if (!row || (table_family(fmt) != 0 &&
+		     table_family(fmt) != table_family(t->fmt)))
+		return VG_E_UNSUPPORTED;
+	out->row = row;
+	out->ctx = t;
+	return VG_OK;
+}

@@ -82,6 +82,16 @@ struct vg_hdr_tables {
 void vg_hdr_build_tables(struct vg_hdr_tables *t, enum vg_src_format fmt,
 			 enum vg_colorspace cs, uint32_t lw_nits);
 
+/*
+ * A converter for fmt over tables mem that vg_hdr_converter_init already
+ * built (for another format of the same family and the same color
+ * space): no floating point, no table work.  VG_E_INVAL if mem holds no
+ * tables, VG_E_UNSUPPORTED if fmt does not go with their color space or
+ * needs tables of another family (10-bit vs FP16).
+ */
+vg_status vg_hdr_converter_select(const void *mem, enum vg_src_format fmt,
+				  struct vg_converter *out);
+
 /* hdr_float.c's elementary functions (no libm in src/core), exported for
  * tests/test_hdr.c to check against libm: log2 for finite x > 0, exp2,
  * pow for x >= 0 and y > 0 (0 for x <= 0). */

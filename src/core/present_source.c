@@ -2,10 +2,12 @@
 /*
  * vg_gpu_present_source and vg_gpu_cursor_set_shape: validation and glue
  * over the pure blit and cursor-shape code, reaching the gpu only through
- * its public calls (vg_gpu_head_fb, vg_gpu_present, vg_gpu_cursor_update).
+ * its public calls (vg_gpu_head_fb, vg_gpu_present, vg_gpu_cursor_update)
+ * and the head's converter (hdr_head.h).
  */
 #include "blit.h"
 #include "cursor_shape.h"
+#include "hdr_head.h"
 #include "viogpu/gpu.h"
 
 /* Changed rectangles presented at a time: bounds the stack (1 KiB) for
@@ -52,7 +54,11 @@ vg_status vg_gpu_present_source(struct vg_gpu *gpu, uint32_t head,
 	st = vg_blit_check(&bf, src, moves, nmoves);
 	if (st != VG_OK)
 		return st;
-	vg_converter_for_format(src->format, &conv);
+	/* The head's colorimetry: tables built once by
+	 * vg_gpu_set_head_colorimetry, only read here. */
+	st = vg_hdr_head_converter(gpu, head, src->format, &conv);
+	if (st != VG_OK)
+		return st;
 
 	/* WDDM's order: every move, in order, before any dirty copy. */
 	for (unsigned i = 0; i < nmoves && st == VG_OK; i += CHUNK) {
