@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
 MESON_SETUP = meson setup --wipe
 
-.PHONY: all deps build check demo bench fuzz format format-check clean
+.PHONY: all deps build check demo bench bench-hdr fuzz format format-check clean
 
 all: build
 
@@ -59,6 +59,12 @@ demo: build
 bench: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD)
 	./$(REL_BUILD)/bench/bench-present
+
+# The HDR converter, one core, full 4K and 8K frames, next to memcpy and
+# FFmpeg's CPU path (ffmpeg is looked for at run time, not installed).
+bench-hdr: deps $(REL_BUILD)/build.ninja
+	ninja -C $(REL_BUILD) bench/bench-hdr
+	./$(REL_BUILD)/bench/bench-hdr
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
