@@ -24,7 +24,20 @@
 
 #include "viogpu/status.h"
 
-struct vg_converter; /* src/core/convert.h: { row, ctx } */
+/*
+ * A converter: one row of source pixels to the framebuffer's B8G8R8X8
+ * (0x00RRGGBB in a uint32_t).  row writes dst[0..n) from the source pixels
+ * at src + i * step, i in [0, n) (step: the pixel size, its negation, or
+ * +-pitch for rotation); ctx is the converter's own (its tables).  Pure:
+ * any thread, once built.  The present path's seam (src/core/convert.h).
+ */
+typedef void (*vg_row_fn)(const void *ctx, uint32_t *dst, const uint8_t *src,
+			  ptrdiff_t step, uint32_t n);
+
+struct vg_converter {
+	vg_row_fn row;
+	const void *ctx;
+};
 
 /*
  * Source pixel formats, named by their order in a little-endian 32/64-bit

@@ -16,17 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "viogpu/color.h"
 #include "viogpu/present.h"
 
-/* Writes dst[0..n) from the source pixels at src + i * step, i in [0, n).
- * ctx is the converter's own (NULL for the 8-bit formats). */
-typedef void (*vg_row_fn)(const void *ctx, uint32_t *dst, const uint8_t *src,
-			  ptrdiff_t step, uint32_t n);
-
-struct vg_converter {
-	vg_row_fn row;
-	const void *ctx;
-};
+/* vg_row_fn and struct vg_converter are public (viogpu/color.h): the
+ * HDR converter hands them out.  ctx is NULL for the 8-bit formats. */
 
 /* The converter for format on a head in sRGB (no HDR tables): the 8-bit
  * formats as they are, the 10-bit ones rounded to 8 bits.  False (and
