@@ -133,7 +133,7 @@ uint32_t vg_hdr_source_peak(const struct vg_hdr_metadata *m);
 #define VG_HDR_TARGET_NITS 203
 
 /*
- * Bytes of table memory a converter needs (about 340 KiB: the FP16 table
+ * Bytes of table memory a converter needs (about 320 KiB: the FP16 table
  * alone is 65536 x 4 bytes), for any format and color space.
  */
 size_t vg_hdr_tables_size(void);
@@ -174,7 +174,7 @@ struct vg_gpu;
  *
  * Builds the head's converter tables here, ONCE: this is the one call that
  * runs floating point (see the top of this file), and presents only read
- * the tables.  The tables (about 340 KiB, os->alloc) do not depend on the
+ * the tables.  The tables (about 320 KiB, os->alloc) do not depend on the
  * mode, so they stay across mode changes; they are replaced by the next
  * call and freed by vg_gpu_destroy.  VG_CS_SRGB needs no tables: it frees
  * them (metadata is validated and then not used).  The new tables are
