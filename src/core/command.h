@@ -112,7 +112,8 @@ void vg_cmdq_kick(struct vg_cmdq *q);
 vg_status vg_cmd_wait(struct vg_req *req, uint64_t timeout_ns,
 		      uint32_t expected_type, uint32_t min_len, void *copy,
 		      uint32_t copy_len, uint32_t *resp_type);
-/* Collects completions; called by the ISR and by waiters. */
+/* Collects completions and wakes their waiters; called by the DPC and by
+ * a waiter whose deadline passed (the polling path).  Never waits. */
 void vg_cmdq_process_used(struct vg_cmdq *q);
 /* After a device reset: every in-flight or abandoned request is the
  * driver's again. */

@@ -43,7 +43,18 @@ void vg_gpu_isr(void *ctx)
 	if (isr == 0)
 		return; /* shared line or spurious */
 	__atomic_fetch_add(&gpu->interrupts, 1, __ATOMIC_RELAXED);
-	if (isr & VG_ISR_CONFIG) {
+	/* Everything else is deferred work: no lock, no event here. */
+	__atomic_fetch_or(&gpu->isr_pending, isr, __ATOMIC_RELEASE);
+	gpu->os->ops->dpc_request(gpu->os);
+}
+
+void vg_gpu_dpc(void *ctx)
+{
+	struct vg_gpu *gpu = ctx;
+	uint32_t bits =
+		__atomic_exchange_n(&gpu->isr_pending, 0, __ATOMIC_ACQ_REL);
+
+	if (bits & VG_ISR_CONFIG) {
 		/* Display events are read from the device's register when the
 		 * caller asks; DEVICE_NEEDS_RESET also arrives this way. */
 		if (vg_tp_get_status(&gpu->tp) &
@@ -51,7 +62,7 @@ void vg_gpu_isr(void *ctx)
 			__atomic_store_n(&gpu->needs_reset, 1,
 					 __ATOMIC_RELEASE);
 	}
-	/* Cheap enough to do here; a WDDM port moves this to the DPC. */
+	/* Also without queue bits: a spurious DPC costs two empty looks. */
 	vg_cmdq_process_used(&gpu->ctrl);
 	vg_cmdq_process_used(&gpu->cursor);
 }
@@ -152,7 +163,7 @@ static vg_status gpu_start(struct vg_gpu *gpu)
 			  VG_CURSOR_REQS, false, gpu->opt.verbose);
 	if (st != VG_OK)
 		return st;
-	st = ops->irq_connect(gpu->os, vg_gpu_isr, gpu);
+	st = ops->irq_connect(gpu->os, vg_gpu_isr, vg_gpu_dpc, gpu);
 	if (st != VG_OK)
 		return st;
 	gpu->irq_connected = true;

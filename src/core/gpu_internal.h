@@ -46,7 +46,8 @@ struct vg_gpu {
 	bool irq_connected;
 	bool driver_ok;
 	bool hung;		       /* a command timed out */
-	volatile uint32_t needs_reset; /* set by the ISR */
+	volatile uint32_t needs_reset; /* set by the DPC; atomic */
+	uint32_t isr_pending; /* ISR bits the DPC has not seen; atomic */
 	uint64_t resets;
 	bool in_reset;	       /* rebuild calls public entry points */
 	uint32_t power;	       /* enum vg_power_state; atomic */
@@ -92,8 +93,13 @@ vg_status vg_cursor_restore(struct vg_gpu *gpu);
  * options.auto_recover a hung device is reset first.
  */
 vg_status vg_gpu_enter(struct vg_gpu *gpu);
-/* The interrupt service routine given to the platform. */
+/* The interrupt service routine given to the platform: reads (acks) the
+ * ISR status, ORs it into isr_pending and requests the DPC; nothing else
+ * (os.h's interrupt context). */
 void vg_gpu_isr(void *ctx);
+/* The deferred routine: NEEDS_RESET detection, used-ring processing,
+ * completions and wake-ups (os.h's deferred context; never waits). */
+void vg_gpu_dpc(void *ctx);
 /* Resets the device and, once it shows the reset, takes back all it
  * held: abandoned requests, quarantined resources, every framebuffer (now
  * off the device); clears the hung marks.  A failed reset takes nothing. */

@@ -71,7 +71,7 @@ static vg_status power_up(struct vg_gpu *gpu)
 
 	set_state(gpu, VG_POWER_CHANGING);
 	gpu->in_reset = true;
-	st = gpu->os->ops->irq_connect(gpu->os, vg_gpu_isr, gpu);
+	st = gpu->os->ops->irq_connect(gpu->os, vg_gpu_isr, vg_gpu_dpc, gpu);
 	if (st == VG_OK) {
 		gpu->irq_connected = true;
 		st = vg_gpu_restart_device(gpu);

@@ -50,8 +50,6 @@ struct fuzz_dev {
 	uint16_t qmax[2], noff[2];
 	uint8_t isr;
 	uint32_t num_scanouts, events;
-	vg_isr_fn isr_fn;
-	void *isr_ctx;
 	uint64_t now;
 };
 
@@ -233,8 +231,12 @@ static void device_notify(struct fuzz_dev *f, uint16_t qi)
 	if (after & 4)
 		used[0] = in16(f); /* used flags */
 	f->isr |= (after & 8) ? VG_ISR_CONFIG : VG_ISR_QUEUE;
-	if (!(after & 16) && f->isr_fn)
-		f->isr_fn(f->isr_ctx); /* else the interrupt is lost */
+	if (!(after & 16))
+		mock_os_interrupt(&f->m); /* else the interrupt is lost */
+	/* The DPC runs now, or late (when a waiter sleeps), or also when
+	 * nothing asked for it. */
+	if (!(after & 32) || (after & 64))
+		(void)mock_os_run_dpc(&f->m, after & 64);
 }
 
 static uint64_t common_read(struct fuzz_dev *f, uint32_t off)
@@ -336,18 +338,6 @@ static void f_bar_write(struct vg_os *os, unsigned bar, uint64_t off,
 		device_notify(f, (uint16_t)v);
 }
 
-static vg_status f_irq_connect(struct vg_os *os, vg_isr_fn isr, void *ctx)
-{
-	F(os)->isr_fn = isr;
-	F(os)->isr_ctx = ctx;
-	return VG_OK;
-}
-
-static void f_irq_disconnect(struct vg_os *os)
-{
-	F(os)->isr_fn = NULL;
-}
-
 /* Single-threaded: locks are tokens, events are flags. */
 struct vg_lock {
 	int unused;
@@ -369,7 +359,8 @@ static void f_lock_destroy(struct vg_os *os, struct vg_lock *l)
 
 static void f_lock(struct vg_os *os, struct vg_lock *l)
 {
-	(void)os, (void)l;
+	(void)l;
+	mock_os_not_in_isr(&F(os)->m, "lock");
 }
 
 static vg_status f_event_create(struct vg_os *os, struct vg_event **out)
@@ -385,13 +376,15 @@ static void f_event_destroy(struct vg_os *os, struct vg_event *e)
 
 static void f_event_signal(struct vg_os *os, struct vg_event *e)
 {
-	(void)os;
+	mock_os_not_in_isr(&F(os)->m, "event_signal");
 	e->set = 1;
 }
 
 static vg_status f_event_wait(struct vg_os *os, struct vg_event *e,
 			      uint64_t timeout_ns)
 {
+	/* A late DPC gets the CPU while the waiter sleeps. */
+	(void)mock_os_run_dpc(&F(os)->m, 0);
 	if (e->set) {
 		e->set = 0;
 		return VG_OK;
@@ -492,8 +485,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.ops.cfg_write = f_cfg_write;
 	f.ops.bar_read = f_bar_read;
 	f.ops.bar_write = f_bar_write;
-	f.ops.irq_connect = f_irq_connect;
-	f.ops.irq_disconnect = f_irq_disconnect;
 	f.ops.lock_create = f_lock_create;
 	f.ops.lock_destroy = f_lock_destroy;
 	f.ops.lock = f_lock;
