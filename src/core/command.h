@@ -115,6 +115,19 @@ vg_status vg_cmd_wait(struct vg_req *req, uint64_t timeout_ns,
 /* Collects completions and wakes their waiters; called by the DPC and by
  * a waiter whose deadline passed (the polling path).  Never waits. */
 void vg_cmdq_process_used(struct vg_cmdq *q);
+/*
+ * vg_cmdq_process_used in two steps, so the DPC can collect every queue
+ * before it wakes anybody (a woken waiter's next command is then never
+ * collected by the DPC that woke it): marks completions DONE and stores up
+ * to max of their events in wake (beyond max it signals at once); returns
+ * how many it stored.  A stored event may belong to a request its waiter
+ * has already taken (it found DONE on its own): the extra signal only
+ * makes a later wait look again, which every wait loop does.
+ */
+#define VG_CMDQ_WAKE_MAX 64u
+unsigned vg_cmdq_collect(struct vg_cmdq *q, struct vg_event **wake,
+			 unsigned max);
+void vg_cmdq_wake(struct vg_os *os, struct vg_event **wake, unsigned n);
 /* After a device reset: every in-flight or abandoned request is the
  * driver's again. */
 void vg_cmdq_reset(struct vg_cmdq *q);

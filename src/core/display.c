@@ -81,11 +81,8 @@ vg_status vg_display_read_all(struct vg_gpu *gpu)
 	return VG_OK;
 }
 
-vg_status vg_gpu_refresh_displays(struct vg_gpu *gpu)
+vg_status vg_display_refresh(struct vg_gpu *gpu)
 {
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
 	vg_status st = vg_display_read_all(gpu);
 	/* Acknowledge the display event only after reading the new state. */
 	vg_tp_dev_write32(&gpu->tp,
@@ -103,8 +100,7 @@ vg_status vg_gpu_get_display(const struct vg_gpu *gpu, uint32_t head,
 	return VG_OK;
 }
 
-vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
-			     struct vg_fb *fb)
+vg_status vg_scanout_set(struct vg_gpu *gpu, uint32_t head, struct vg_fb *fb)
 {
 	struct vg_cmd_set_scanout cmd = {
 		.hdr.type = VG_CMD_SET_SCANOUT,
@@ -112,13 +108,6 @@ vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
 	};
 	vg_status st;
 
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
-	if (head >= gpu->num_scanouts)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
-	if (fb && !fb->on_device)
-		return vg_gpu_fail(gpu, VG_E_NEEDS_RESET, 0);
 	if (fb) {
 		cmd.resource_id = fb->id;
 		cmd.r = (struct vg_rect){0, 0, fb->width, fb->height};

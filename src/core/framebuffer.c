@@ -165,9 +165,8 @@ vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 	return st;
 }
 
-static vg_status fb_create_format(struct vg_gpu *gpu, uint32_t width,
-				  uint32_t height, uint32_t format,
-				  struct vg_fb **out)
+vg_status vg_fb_new(struct vg_gpu *gpu, uint32_t width, uint32_t height,
+		    uint32_t format, struct vg_fb **out)
 {
 	const struct vg_os_ops *ops = gpu->os->ops;
 	struct vg_fb *fb;
@@ -214,32 +213,21 @@ err_free_fb:
 	return st;
 }
 
-vg_status vg_fb_create(struct vg_gpu *gpu, uint32_t width, uint32_t height,
-		       struct vg_fb **out)
-{
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
-	return fb_create_format(gpu, width, height, VG_FORMAT_B8G8R8X8_UNORM,
-				out);
-}
-
 vg_status vg_fb_create_cursor(struct vg_gpu *gpu, struct vg_fb **out)
 {
-	return fb_create_format(gpu, VG_CURSOR_SIZE, VG_CURSOR_SIZE,
-				VG_FORMAT_B8G8R8A8_UNORM, out);
+	return vg_fb_new(gpu, VG_CURSOR_SIZE, VG_CURSOR_SIZE,
+			 VG_FORMAT_B8G8R8A8_UNORM, out);
 }
 
-void vg_fb_destroy(struct vg_fb *fb)
+void vg_fb_free(struct vg_fb *fb, bool tell_heads)
 {
-	if (!fb)
-		return;
 	struct vg_gpu *gpu = fb->gpu;
 	const struct vg_os_ops *ops = gpu->os->ops;
 
 	for (uint32_t h = 0; h < gpu->num_scanouts; h++)
 		if (gpu->scanout_fb[h] == fb) {
-			(void)vg_gpu_set_scanout(gpu, h, NULL);
+			if (tell_heads)
+				(void)vg_scanout_set(gpu, h, NULL);
 			/* Even if the device refused or did not answer: fb
 			 * is going away (UNREF ends the scanout, and what the
 			 * device may still hold is quarantined below). */

@@ -62,9 +62,12 @@ void vg_gpu_dpc(void *ctx)
 			__atomic_store_n(&gpu->needs_reset, 1,
 					 __ATOMIC_RELEASE);
 	}
-	/* Also without queue bits: a spurious DPC costs two empty looks. */
-	vg_cmdq_process_used(&gpu->ctrl);
-	vg_cmdq_process_used(&gpu->cursor);
+	/* Also without queue bits: a spurious DPC costs two empty looks.
+	 * Both queues are collected before anyone is woken. */
+	struct vg_event *wake[VG_CTRL_REQS + VG_CURSOR_REQS];
+	unsigned n = vg_cmdq_collect(&gpu->ctrl, wake, VG_CTRL_REQS);
+	n += vg_cmdq_collect(&gpu->cursor, wake + n, VG_CURSOR_REQS);
+	vg_cmdq_wake(gpu->os, wake, n);
 }
 
 vg_status vg_gpu_exec(struct vg_gpu *gpu, const void *cmd, uint32_t cmd_len,
@@ -252,21 +255,26 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 			gpu->scanout_fb[h] = NULL;
 		gpu->hung = true;
 	}
-	for (uint32_t h = 0; h < gpu->num_scanouts; h++)
+	/* Outside D0 the device is not told anything (it was reset when it
+	 * went down); internal operations only, so nothing here resets. */
+	bool d0 = vg_gpu_power_state(gpu) == VG_POWER_D0;
+	for (uint32_t h = 0; d0 && h < gpu->num_scanouts; h++)
 		if (gpu->scanout_fb[h])
-			(void)vg_gpu_set_scanout(gpu, h, NULL);
+			(void)vg_scanout_set(gpu, h, NULL);
 	/* The cursor image and the heads' mode framebuffers are ours (they
 	 * are on gpu->fbs too): not a leak. */
-	vg_fb_destroy(gpu->cursor_fb);
+	if (gpu->cursor_fb)
+		vg_fb_free(gpu->cursor_fb, d0);
 	for (uint32_t h = 0; h < VG_MAX_SCANOUTS; h++) {
-		vg_fb_destroy(gpu->head_fb[h]);
+		if (gpu->head_fb[h])
+			vg_fb_free(gpu->head_fb[h], d0);
 		gpu->head_fb[h] = NULL;
 	}
 	if (gpu->fbs)
 		vg_gpu_log(gpu, VG_LOG_WARN,
 			   "destroying framebuffers the caller left behind");
 	while (gpu->fbs)
-		vg_fb_destroy(gpu->fbs);
+		vg_fb_free(gpu->fbs, d0);
 	gpu_stop(gpu);
 	struct vg_os *os = gpu->os;
 	os->ops->free(os, gpu->id_used);

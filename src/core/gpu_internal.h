@@ -49,7 +49,6 @@ struct vg_gpu {
 	volatile uint32_t needs_reset; /* set by the DPC; atomic */
 	uint32_t isr_pending; /* ISR bits the DPC has not seen; atomic */
 	uint64_t resets;
-	bool in_reset;	       /* rebuild calls public entry points */
 	uint32_t power;	       /* enum vg_power_state; atomic */
 	uint32_t power_reason; /* enum vg_power_reason of the last D3 */
 	uint64_t power_cycles;
@@ -82,17 +81,58 @@ vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st, uint32_t resp_type);
 /* Sends one control command and waits for it; resp may be NULL. */
 vg_status vg_gpu_exec(struct vg_gpu *gpu, const void *cmd, uint32_t cmd_len,
 		      uint32_t expected_resp, void *resp, uint32_t resp_len);
+/*
+ * Internal operations.  The public calls (entry.c) check power state,
+ * device health and arguments once (vg_gpu_gate) and then call these,
+ * which never check again and never recover: the caller guarantees D0 (or
+ * a power transition that it runs), heads in range and fbs on the device.
+ */
+/* A framebuffer in format; vg_fb_create without the gate. */
+vg_status vg_fb_new(struct vg_gpu *gpu, uint32_t width, uint32_t height,
+		    uint32_t format, struct vg_fb **out);
+/* vg_fb_destroy's work; tell_heads false leaves the device unaware of
+ * the heads that showed fb (outside D0). */
+void vg_fb_free(struct vg_fb *fb, bool tell_heads);
+/* SET_SCANOUT (fb NULL disables head) and the scanout table. */
+vg_status vg_scanout_set(struct vg_gpu *gpu, uint32_t head, struct vg_fb *fb);
+/* Transfers the dirty rectangles (n 0: all) and flushes, one doorbell. */
+vg_status vg_present_fb(struct vg_gpu *gpu, struct vg_fb *fb,
+			const struct vg_rect *dirty, unsigned n);
+/* Re-reads display info and EDIDs, then acknowledges the display event. */
+vg_status vg_display_refresh(struct vg_gpu *gpu);
+/* vg_display_refresh and the mask of heads that changed. */
+vg_status vg_displays_update(struct vg_gpu *gpu, uint32_t *changed);
+/* vg_gpu_follow_displays's work. */
+vg_status vg_displays_follow(struct vg_gpu *gpu, uint32_t mask);
+/* vg_gpu_set_mode's work, arguments already checked. */
+vg_status vg_mode_set(struct vg_gpu *gpu, uint32_t head, uint32_t width,
+		      uint32_t height);
+/* Cursor image (NULL hides) and position; arguments already checked. */
+vg_status vg_cursor_set(struct vg_gpu *gpu, uint32_t head,
+			const uint32_t *image64, uint32_t hot_x, uint32_t hot_y,
+			uint32_t x, uint32_t y);
+vg_status vg_cursor_move_to(struct vg_gpu *gpu, uint32_t head, uint32_t x,
+			    uint32_t y);
+/* D0 <-> D3, state already checked to differ and not be changing. */
+vg_status vg_power_set(struct vg_gpu *gpu, enum vg_power_state state,
+		       enum vg_power_reason reason);
 vg_status vg_fb_create_cursor(struct vg_gpu *gpu, struct vg_fb **out);
 vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 			  bool keep_claims);
 /* Transfers the whole cursor image and shows it where it was. */
 vg_status vg_cursor_restore(struct vg_gpu *gpu);
 /*
- * The gate of every public call that talks to the device: VG_E_POWER
- * outside D0 (internal calls during a reset or power-up pass), and with
- * options.auto_recover a hung device is reset first.
+ * The one check at the top of every public call that talks to the device:
+ * VG_E_POWER outside D0, and with options.auto_recover a hung device is
+ * recovered (vg_gpu_recover) first.  Internal operations never call it.
  */
-vg_status vg_gpu_enter(struct vg_gpu *gpu);
+vg_status vg_gpu_gate(struct vg_gpu *gpu);
+/* Hung: a command timed out, or NEEDS_RESET/FAILED (flag or register). */
+bool vg_gpu_device_hung(struct vg_gpu *gpu);
+/* Take back and rebuild together (vg_gpu_restart_device, then
+ * vg_gpu_rebuild), as vg_gpu_reset, the watchdog and auto_recover do; on
+ * failure the device stays marked hung. */
+vg_status vg_gpu_recover(struct vg_gpu *gpu);
 /* The interrupt service routine given to the platform: reads (acks) the
  * ISR status, ORs it into isr_pending and requests the DPC; nothing else
  * (os.h's interrupt context). */

@@ -49,9 +49,7 @@ static vg_status power_down(struct vg_gpu *gpu, enum vg_power_reason reason)
 {
 	/* From here on every device call gets VG_E_POWER; ours pass. */
 	set_state(gpu, VG_POWER_CHANGING);
-	gpu->in_reset = true;
 	release_host_resources(gpu);
-	gpu->in_reset = false;
 
 	/* The device owns nothing now: abandoned requests and quarantined
 	 * resources are ours again. */
@@ -70,7 +68,6 @@ static vg_status power_up(struct vg_gpu *gpu)
 	vg_status st;
 
 	set_state(gpu, VG_POWER_CHANGING);
-	gpu->in_reset = true;
 	st = gpu->os->ops->irq_connect(gpu->os, vg_gpu_isr, vg_gpu_dpc, gpu);
 	if (st == VG_OK) {
 		gpu->irq_connected = true;
@@ -78,7 +75,6 @@ static vg_status power_up(struct vg_gpu *gpu)
 	}
 	if (st == VG_OK)
 		st = vg_gpu_rebuild(gpu);
-	gpu->in_reset = false;
 	/* Powered, even if unhealthy: the watchdog takes it from here. */
 	set_state(gpu, VG_POWER_D0);
 	if (st != VG_OK) {
@@ -93,16 +89,8 @@ static vg_status power_up(struct vg_gpu *gpu)
 	return VG_OK;
 }
 
-vg_status vg_gpu_set_power(struct vg_gpu *gpu, enum vg_power_state state,
-			   enum vg_power_reason reason)
+vg_status vg_power_set(struct vg_gpu *gpu, enum vg_power_state state,
+		       enum vg_power_reason reason)
 {
-	enum vg_power_state now = vg_gpu_power_state(gpu);
-
-	if (state != VG_POWER_D0 && state != VG_POWER_D3)
-		return vg_gpu_fail(gpu, VG_E_INVAL, 0);
-	if (now == VG_POWER_CHANGING)
-		return vg_gpu_fail(gpu, VG_E_POWER, 0);
-	if (now == state)
-		return VG_OK;
 	return state == VG_POWER_D3 ? power_down(gpu, reason) : power_up(gpu);
 }

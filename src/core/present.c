@@ -108,19 +108,14 @@ static vg_status vg_gpu_transfer(struct vg_gpu *gpu, struct vg_fb *fb,
 	return batch_add(gpu, b, &t, sizeof(t));
 }
 
-vg_status vg_gpu_present(struct vg_gpu *gpu, struct vg_fb *fb,
-			 const struct vg_rect *dirty, unsigned n)
+vg_status vg_present_fb(struct vg_gpu *gpu, struct vg_fb *fb,
+			const struct vg_rect *dirty, unsigned n)
 {
 	struct vg_rect full = {0, 0, fb->width, fb->height}, r, bb = {0};
 	struct batch b = {.n = 0, .first_error = VG_OK};
 	bool have = false;
 	vg_status st = VG_OK;
 
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
-	if (!fb->on_device)
-		return vg_gpu_fail(gpu, VG_E_NEEDS_RESET, 0);
 	if (n == 0) {
 		dirty = &full;
 		n = 1;
@@ -187,26 +182,19 @@ static vg_status cursor_show(struct vg_gpu *gpu)
 			  cs->hot_x, cs->hot_y, cs->x, cs->y);
 }
 
-vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
-			       const uint32_t *image64, uint32_t hot_x,
-			       uint32_t hot_y, uint32_t x, uint32_t y)
+vg_status vg_cursor_set(struct vg_gpu *gpu, uint32_t head,
+			const uint32_t *image64, uint32_t hot_x, uint32_t hot_y,
+			uint32_t x, uint32_t y)
 {
 	struct vg_cursor_state *cs = &gpu->cursor_state;
 	vg_status st;
 
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
-	if (head >= gpu->num_scanouts)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
 	if (!image64) {
 		st = cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, head, 0, 0, 0, x, y);
 		if (st == VG_OK)
 			cs->visible = false;
 		return st;
 	}
-	if (hot_x >= VG_CURSOR_SIZE || hot_y >= VG_CURSOR_SIZE)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
 	if (!gpu->cursor_fb) {
 		st = vg_fb_create_cursor(gpu, &gpu->cursor_fb);
 		if (st != VG_OK)
@@ -220,14 +208,9 @@ vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
 	return cursor_show(gpu);
 }
 
-vg_status vg_gpu_cursor_move(struct vg_gpu *gpu, uint32_t head, uint32_t x,
-			     uint32_t y)
+vg_status vg_cursor_move_to(struct vg_gpu *gpu, uint32_t head, uint32_t x,
+			    uint32_t y)
 {
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
-	if (head >= gpu->num_scanouts)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
 	vg_status st = cursor_cmd(gpu, VG_CMD_MOVE_CURSOR, head, 0, 0, 0, x, y);
 	if (st == VG_OK) {
 		gpu->cursor_state.head = head;
