@@ -171,12 +171,9 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
 
 void cli_gpu_error(struct vg_gpu *gpu, const char *what, vg_status st)
 {
-	struct vg_status_detail d = vg_gpu_last_error(gpu);
-	if (st == VG_E_DEVICE)
-		cli_error("%s: %s (%s)", what, vg_status_str(st),
-			  vg_resp_type_str(d.resp_type));
-	else
-		cli_error("%s: %s", what, vg_status_str(st));
+	/* A device refusal's status names its response code. */
+	(void)gpu;
+	cli_error("%s: %s", what, vg_status_str(st));
 }
 
 bool cli_check_head(struct vg_gpu *gpu, uint32_t head)

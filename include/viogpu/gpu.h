@@ -79,20 +79,12 @@ struct vg_gpu_stats {
 	uint64_t power_cycles; /* D3 -> D0 completed */
 };
 
-struct vg_status_detail {
-	vg_status status;
-	uint32_t resp_type; /* virtio-gpu response code when status is
-			       VG_E_DEVICE */
-};
-
 vg_status vg_gpu_create(struct vg_os *os, const struct vg_gpu_options *opt,
 			struct vg_gpu **out);
 void vg_gpu_destroy(struct vg_gpu *gpu); /* accepts NULL */
 
 void vg_gpu_get_info(const struct vg_gpu *gpu, struct vg_gpu_info *info);
 void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *stats);
-/* Status and response code of the last failed call on this gpu. */
-struct vg_status_detail vg_gpu_last_error(const struct vg_gpu *gpu);
 
 /* Re-reads GET_DISPLAY_INFO and every head's EDID. */
 vg_status vg_gpu_refresh_displays(struct vg_gpu *gpu);
@@ -109,8 +101,10 @@ vg_status vg_fb_create(struct vg_gpu *gpu, uint32_t width, uint32_t height,
 		       struct vg_fb **out);
 /* Detaches and unreferences the resource, waits for the device, frees the
  * backing.  If the device does not answer the backing stays owned by the
- * device until reset (it is never freed under the device).  NULL ok. */
-void vg_fb_destroy(struct vg_fb *fb);
+ * device until reset (it is never freed under the device).  NULL ok.
+ * fb is gone whatever it returns: the first failure of the commands it
+ * sent (taking fb off its heads, detach, unref), for the caller's log. */
+vg_status vg_fb_destroy(struct vg_fb *fb);
 uint32_t *vg_fb_pixels(const struct vg_fb *fb); /* valid until destroy */
 uint32_t vg_fb_width(const struct vg_fb *fb);
 uint32_t vg_fb_height(const struct vg_fb *fb);

@@ -364,7 +364,7 @@ vg_status vg_resp_check(const void *resp, uint32_t used_len,
 	memcpy(&h, resp, sizeof(h));
 	*resp_type = h.type;
 	if (h.type >= VG_RESP_ERR_UNSPEC && h.type <= 0x12ff)
-		return VG_E_DEVICE;
+		return vg_status_from_resp(h.type);
 	if (h.type != expected_type || used_len < min_len)
 		return VG_E_PROTOCOL;
 	if (fenced && (!(h.flags & VG_FLAG_FENCE) || h.fence_id != fence_id))
@@ -442,7 +442,7 @@ vg_status vg_cmd_wait(struct vg_req *req, uint64_t timeout_ns,
 	if (resp_type)
 		*resp_type = type;
 	ops->lock(q->os, q->lock);
-	if (st == VG_E_DEVICE)
+	if (vg_status_is_device_error(st))
 		q->stats.device_errors++;
 	else if (st == VG_E_PROTOCOL)
 		q->stats.bad_responses++;

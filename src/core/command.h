@@ -136,7 +136,8 @@ vg_status vg_cmdq_restart(struct vg_cmdq *q);
 
 /*
  * Checks a response the device wrote.  Pure function (fuzzed).  Returns
- * VG_OK, VG_E_DEVICE (an ERR_* type, in *resp_type) or VG_E_PROTOCOL.
+ * VG_OK, the VG_E_DEVICE_* of an ERR_* type (also in *resp_type) or
+ * VG_E_PROTOCOL.
  */
 vg_status vg_resp_check(const void *resp, uint32_t used_len,
 			uint32_t expected_type, uint32_t min_len, bool fenced,

@@ -45,7 +45,7 @@ static vg_status read_edid(struct vg_gpu *gpu, uint32_t head)
 			vg_gpu_log(gpu, VG_LOG_WARN,
 				   "head %u: EDID size %u > 1024 ignored", head,
 				   resp->size);
-			st = vg_gpu_fail(gpu, VG_E_PROTOCOL, 0);
+			st = VG_E_PROTOCOL;
 		} else {
 			d->edid_size = resp->size;
 			memcpy(d->edid, resp->edid, resp->size);
@@ -112,12 +112,8 @@ vg_status vg_scanout_set(struct vg_gpu *gpu, uint32_t head, struct vg_fb *fb)
 		cmd.resource_id = fb->id;
 		cmd.r = (struct vg_rect){0, 0, fb->width, fb->height};
 	}
-	struct vg_status_detail before = gpu->last_error;
 	st = vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_NODATA, NULL, 0);
-	if (st == VG_E_DEVICE && !fb && head == 0 &&
-	    gpu->last_error.resp_type == VG_RESP_ERR_INVALID_SCANOUT_ID) {
-		/* Not a failure of this call: leave no error behind. */
-		gpu->last_error = before;
+	if (st == VG_E_DEVICE_INVALID_SCANOUT_ID && !fb && head == 0) {
 		/* QEMU refuses to disable scanout 0 although the spec allows
 		 * it; the head keeps showing the resource until unref. */
 		vg_gpu_log(gpu, VG_LOG_DEBUG,

@@ -19,15 +19,15 @@ vg_status vg_fb_create(struct vg_gpu *gpu, uint32_t width, uint32_t height,
 	vg_status gate = vg_gpu_gate(gpu);
 	if (gate != VG_OK) {
 		*out = NULL;
-		return vg_gpu_fail(gpu, gate, 0);
+		return gate;
 	}
 	return vg_fb_new(gpu, width, height, VG_FORMAT_B8G8R8X8_UNORM, out);
 }
 
-void vg_fb_destroy(struct vg_fb *fb)
+vg_status vg_fb_destroy(struct vg_fb *fb)
 {
 	if (!fb)
-		return;
+		return VG_OK;
 	struct vg_gpu *gpu = fb->gpu;
 	bool shown = false;
 
@@ -35,7 +35,7 @@ void vg_fb_destroy(struct vg_fb *fb)
 		shown = shown || gpu->scanout_fb[h] == fb;
 	/* Only taking fb off a head talks to the device before the unref;
 	 * outside D0 it frees driver memory (and quarantines) only. */
-	vg_fb_free(fb, shown && vg_gpu_gate(gpu) == VG_OK);
+	return vg_fb_free(fb, shown && vg_gpu_gate(gpu) == VG_OK);
 }
 
 vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
@@ -43,11 +43,11 @@ vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
 {
 	vg_status gate = vg_gpu_gate(gpu);
 	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
+		return gate;
 	if (!head_ok(gpu, head))
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	if (fb && !fb->on_device)
-		return vg_gpu_fail(gpu, VG_E_NEEDS_RESET, 0);
+		return VG_E_NEEDS_RESET;
 	return vg_scanout_set(gpu, head, fb);
 }
 
@@ -56,9 +56,9 @@ vg_status vg_gpu_present(struct vg_gpu *gpu, struct vg_fb *fb,
 {
 	vg_status gate = vg_gpu_gate(gpu);
 	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
+		return gate;
 	if (!fb->on_device)
-		return vg_gpu_fail(gpu, VG_E_NEEDS_RESET, 0);
+		return VG_E_NEEDS_RESET;
 	return vg_present_fb(gpu, fb, dirty, n);
 }
 
@@ -68,11 +68,11 @@ vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
 {
 	vg_status gate = vg_gpu_gate(gpu);
 	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
+		return gate;
 	if (!head_ok(gpu, head))
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	if (image64 && (hot_x >= VG_CURSOR_SIZE || hot_y >= VG_CURSOR_SIZE))
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	return vg_cursor_set(gpu, head, image64, hot_x, hot_y, x, y);
 }
 
@@ -81,9 +81,9 @@ vg_status vg_gpu_cursor_move(struct vg_gpu *gpu, uint32_t head, uint32_t x,
 {
 	vg_status gate = vg_gpu_gate(gpu);
 	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
+		return gate;
 	if (!head_ok(gpu, head))
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	return vg_cursor_move_to(gpu, head, x, y);
 }
 
@@ -91,7 +91,7 @@ vg_status vg_gpu_refresh_displays(struct vg_gpu *gpu)
 {
 	vg_status gate = vg_gpu_gate(gpu);
 	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
+		return gate;
 	return vg_display_refresh(gpu);
 }
 
@@ -100,7 +100,7 @@ vg_status vg_gpu_update_displays(struct vg_gpu *gpu, uint32_t *changed)
 	*changed = 0;
 	vg_status gate = vg_gpu_gate(gpu);
 	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
+		return gate;
 	return vg_displays_update(gpu, changed);
 }
 
@@ -108,7 +108,7 @@ vg_status vg_gpu_follow_displays(struct vg_gpu *gpu, uint32_t mask)
 {
 	vg_status gate = vg_gpu_gate(gpu);
 	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
+		return gate;
 	return vg_displays_follow(gpu, mask);
 }
 
@@ -117,7 +117,7 @@ vg_status vg_gpu_set_mode(struct vg_gpu *gpu, uint32_t head, uint32_t width,
 {
 	vg_status st = vg_gpu_gate(gpu);
 	if (st != VG_OK)
-		return vg_gpu_fail(gpu, st, 0);
+		return vg_gpu_fail(gpu, st);
 	/* Refused before anything is torn down. */
 	st = vg_gpu_check_mode(gpu, head, width, height);
 	if (st != VG_OK)
@@ -129,7 +129,7 @@ vg_status vg_gpu_reset(struct vg_gpu *gpu)
 {
 	/* The recovery itself: the power check only. */
 	if (vg_gpu_power_state(gpu) != VG_POWER_D0)
-		return vg_gpu_fail(gpu, VG_E_POWER, 0);
+		return VG_E_POWER;
 	return vg_gpu_recover(gpu);
 }
 
@@ -149,9 +149,9 @@ vg_status vg_gpu_set_power(struct vg_gpu *gpu, enum vg_power_state state,
 	enum vg_power_state now = vg_gpu_power_state(gpu);
 
 	if (state != VG_POWER_D0 && state != VG_POWER_D3)
-		return vg_gpu_fail(gpu, VG_E_INVAL, 0);
+		return VG_E_INVAL;
 	if (now == VG_POWER_CHANGING)
-		return vg_gpu_fail(gpu, VG_E_POWER, 0);
+		return VG_E_POWER;
 	if (now == state)
 		return VG_OK;
 	return vg_power_set(gpu, state, reason);

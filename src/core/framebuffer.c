@@ -96,7 +96,7 @@ static vg_status attach_backing(struct vg_gpu *gpu, struct vg_fb *fb)
 	vg_cmdq_kick(&gpu->ctrl);
 	st = vg_cmd_wait(req, gpu->timeout_ns, VG_RESP_OK_NODATA,
 			 sizeof(struct vg_ctrl_hdr), NULL, 0, &type);
-	return vg_gpu_fail(gpu, st, type);
+	return vg_gpu_fail(gpu, st);
 }
 
 vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id)
@@ -160,8 +160,7 @@ vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 		 * off the device is not counted either way. */
 		gpu->live_resources--;
 	}
-	/* Report the first failure, not the unwinding's. */
-	gpu->last_error.status = st;
+	/* The attach's failure (with its response code), not the unref's. */
 	return st;
 }
 
@@ -174,10 +173,10 @@ vg_status vg_fb_new(struct vg_gpu *gpu, uint32_t width, uint32_t height,
 
 	*out = NULL;
 	if (width == 0 || height == 0 || width > 16384 || height > 16384)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	fb = ops->alloc(gpu->os, sizeof(*fb));
 	if (!fb)
-		return vg_gpu_fail(gpu, VG_E_NOMEM, 0);
+		return VG_E_NOMEM;
 	fb->gpu = gpu;
 	fb->width = width;
 	fb->height = height;
@@ -185,13 +184,12 @@ vg_status vg_fb_new(struct vg_gpu *gpu, uint32_t width, uint32_t height,
 	fb->format = format;
 	fb->id = vg_id_alloc(gpu);
 	if (!fb->id) {
-		st = vg_gpu_fail(gpu, VG_E_BUSY, 0);
+		st = VG_E_BUSY;
 		goto err_free_fb;
 	}
 	st = alloc_backing(gpu, (uint64_t)fb->stride * height, &fb->backing,
 			   &fb->nentries);
 	if (st != VG_OK) {
-		vg_gpu_fail(gpu, st, 0);
 		goto err_free_id;
 	}
 	st = vg_fb_to_device(gpu, fb, false);
@@ -219,15 +217,17 @@ vg_status vg_fb_create_cursor(struct vg_gpu *gpu, struct vg_fb **out)
 			 VG_FORMAT_B8G8R8A8_UNORM, out);
 }
 
-void vg_fb_free(struct vg_fb *fb, bool tell_heads)
+vg_status vg_fb_free(struct vg_fb *fb, bool tell_heads)
 {
 	struct vg_gpu *gpu = fb->gpu;
 	const struct vg_os_ops *ops = gpu->os->ops;
+	vg_status first = VG_OK, st;
 
 	for (uint32_t h = 0; h < gpu->num_scanouts; h++)
 		if (gpu->scanout_fb[h] == fb) {
-			if (tell_heads)
-				(void)vg_scanout_set(gpu, h, NULL);
+			st = tell_heads ? vg_scanout_set(gpu, h, NULL) : VG_OK;
+			if (first == VG_OK)
+				first = st;
 			/* Even if the device refused or did not answer: fb
 			 * is going away (UNREF ends the scanout, and what the
 			 * device may still hold is quarantined below). */
@@ -248,7 +248,7 @@ void vg_fb_free(struct vg_fb *fb, bool tell_heads)
 			gpu->live_resources++; /* the quarantine counts it */
 		vg_quarantine_add(gpu, fb->id, &fb->backing);
 		ops->free(gpu->os, fb);
-		return;
+		return first;
 	}
 	if (!fb->on_device) {
 		/* Lost in a reset that could not rebuild it. */
@@ -256,15 +256,21 @@ void vg_fb_free(struct vg_fb *fb, bool tell_heads)
 		ops->dma_free(gpu->os, &fb->backing);
 		vg_id_free(gpu, fb->id);
 		ops->free(gpu->os, fb);
-		return;
+		return first;
 	}
 	struct vg_cmd_resource_detach_backing detach = {
 		.hdr.type = VG_CMD_RESOURCE_DETACH_BACKING,
 		.resource_id = fb->id,
 	};
-	bool detached = vg_gpu_exec(gpu, &detach, sizeof(detach),
-				    VG_RESP_OK_NODATA, NULL, 0) == VG_OK;
-	bool unrefed = vg_gpu_unref_resource(gpu, fb->id) == VG_OK;
+	st = vg_gpu_exec(gpu, &detach, sizeof(detach), VG_RESP_OK_NODATA, NULL,
+			 0);
+	bool detached = st == VG_OK;
+	if (first == VG_OK)
+		first = st;
+	st = vg_gpu_unref_resource(gpu, fb->id);
+	bool unrefed = st == VG_OK;
+	if (first == VG_OK)
+		first = st;
 
 	/* UNREF drops the backing too, so either answer frees memory. */
 	if (detached || unrefed) {
@@ -283,6 +289,7 @@ void vg_fb_free(struct vg_fb *fb, bool tell_heads)
 				  fb->backing.cpu ? &fb->backing : NULL);
 	}
 	ops->free(gpu->os, fb);
+	return first;
 }
 
 uint32_t *vg_fb_pixels(const struct vg_fb *fb)

@@ -24,14 +24,10 @@ void vg_gpu_log(struct vg_gpu *gpu, enum vg_log_level lvl, const char *fmt, ...)
 	va_end(ap);
 }
 
-vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st, uint32_t resp_type)
+vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st)
 {
 	if (st == VG_E_TIMEOUT)
 		gpu->hung = true; /* the watchdog's cue */
-	if (st != VG_OK) {
-		gpu->last_error.status = st;
-		gpu->last_error.resp_type = st == VG_E_DEVICE ? resp_type : 0;
-	}
 	return st;
 }
 
@@ -79,18 +75,18 @@ vg_status vg_gpu_exec(struct vg_gpu *gpu, const void *cmd, uint32_t cmd_len,
 	uint32_t type = 0;
 
 	if (!req)
-		return vg_gpu_fail(gpu, VG_E_BUSY, 0);
+		return VG_E_BUSY;
 	memcpy(req->cmd + sizeof(*h), (const uint8_t *)cmd + sizeof(*h),
 	       cmd_len - sizeof(*h));
 	vg_status st = vg_cmd_queue(req, true);
 	if (st != VG_OK)
-		return vg_gpu_fail(gpu, st, 0);
+		return vg_gpu_fail(gpu, st);
 	vg_cmdq_kick(&gpu->ctrl);
 	st = vg_cmd_wait(req, gpu->timeout_ns, expected_resp, offer, resp,
 			 resp_len, &type);
 	vg_gpu_log(gpu, VG_LOG_DEBUG, "cmd 0x%04x -> %s (%s)", h->type,
 		   vg_status_str(st), vg_resp_type_str(type));
-	return vg_gpu_fail(gpu, st, type);
+	return vg_gpu_fail(gpu, st);
 }
 
 uint32_t vg_id_alloc(struct vg_gpu *gpu)
@@ -264,17 +260,17 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 	/* The cursor image and the heads' mode framebuffers are ours (they
 	 * are on gpu->fbs too): not a leak. */
 	if (gpu->cursor_fb)
-		vg_fb_free(gpu->cursor_fb, d0);
+		(void)vg_fb_free(gpu->cursor_fb, d0);
 	for (uint32_t h = 0; h < VG_MAX_SCANOUTS; h++) {
 		if (gpu->head_fb[h])
-			vg_fb_free(gpu->head_fb[h], d0);
+			(void)vg_fb_free(gpu->head_fb[h], d0);
 		gpu->head_fb[h] = NULL;
 	}
 	if (gpu->fbs)
 		vg_gpu_log(gpu, VG_LOG_WARN,
 			   "destroying framebuffers the caller left behind");
 	while (gpu->fbs)
-		vg_fb_free(gpu->fbs, d0);
+		(void)vg_fb_free(gpu->fbs, d0);
 	gpu_stop(gpu);
 	struct vg_os *os = gpu->os;
 	os->ops->free(os, gpu->id_used);
@@ -322,9 +318,4 @@ void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *s)
 	s->resets = gpu->resets;
 	s->power_cycles = gpu->power_cycles;
 	s->live_backing_bytes = gpu->live_backing_bytes;
-}
-
-struct vg_status_detail vg_gpu_last_error(const struct vg_gpu *gpu)
-{
-	return gpu->last_error;
 }

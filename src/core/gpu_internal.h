@@ -69,14 +69,12 @@ struct vg_gpu {
 	uint32_t live_resources;
 	uint64_t live_backing_bytes;
 	uint64_t interrupts;
-
-	struct vg_status_detail last_error;
 };
 
 void vg_gpu_log(struct vg_gpu *gpu, enum vg_log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Records st (and the response type) as the last error; returns st. */
-vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st, uint32_t resp_type);
+/* Notes a timeout for the watchdog (the device is hung); returns st. */
+vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st);
 
 /* Sends one control command and waits for it; resp may be NULL. */
 vg_status vg_gpu_exec(struct vg_gpu *gpu, const void *cmd, uint32_t cmd_len,
@@ -92,7 +90,7 @@ vg_status vg_fb_new(struct vg_gpu *gpu, uint32_t width, uint32_t height,
 		    uint32_t format, struct vg_fb **out);
 /* vg_fb_destroy's work; tell_heads false leaves the device unaware of
  * the heads that showed fb (outside D0). */
-void vg_fb_free(struct vg_fb *fb, bool tell_heads);
+vg_status vg_fb_free(struct vg_fb *fb, bool tell_heads);
 /* SET_SCANOUT (fb NULL disables head) and the scanout table. */
 vg_status vg_scanout_set(struct vg_gpu *gpu, uint32_t head, struct vg_fb *fb);
 /* Transfers the dirty rectangles (n 0: all) and flushes, one doorbell. */

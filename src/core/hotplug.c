@@ -32,7 +32,7 @@ vg_status vg_displays_update(struct vg_gpu *gpu, uint32_t *changed)
 	/* 16 heads with 1 KiB EDIDs: too big for a kernel stack. */
 	before = gpu->os->ops->alloc(gpu->os, sizeof(gpu->displays));
 	if (!before)
-		return vg_gpu_fail(gpu, VG_E_NOMEM, 0);
+		return VG_E_NOMEM;
 	memcpy(before, gpu->displays, sizeof(gpu->displays));
 	st = vg_display_refresh(gpu);
 	if (st == VG_OK)

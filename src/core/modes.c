@@ -27,12 +27,12 @@ vg_status vg_gpu_check_mode(struct vg_gpu *gpu, uint32_t head, uint32_t width,
 			    uint32_t height)
 {
 	if (head >= gpu->num_scanouts)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	if (!width || !height || width > MAX_SIDE || height > MAX_SIDE) {
 		vg_gpu_log(gpu, VG_LOG_WARN,
 			   "mode %ux%u: each side must be 1..%u", width, height,
 			   MAX_SIDE);
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	}
 	if (!fits_host(gpu, width, height)) {
 		vg_gpu_log(gpu, VG_LOG_WARN,
@@ -41,7 +41,7 @@ vg_status vg_gpu_check_mode(struct vg_gpu *gpu, uint32_t head, uint32_t width,
 			   width, height,
 			   (unsigned long long)width * height * 4,
 			   (unsigned long long)gpu->opt.host_mem_limit);
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	}
 	return VG_OK;
 }
@@ -90,10 +90,10 @@ vg_status vg_gpu_list_modes(struct vg_gpu *gpu, uint32_t head,
 
 	*count = 0;
 	if (head >= gpu->num_scanouts)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	all = gpu->os->ops->alloc(gpu->os, sizeof(*all) * CAP);
 	if (!all)
-		return vg_gpu_fail(gpu, VG_E_NOMEM, 0);
+		return VG_E_NOMEM;
 
 	const struct vg_display *d = &gpu->displays[head];
 	add_mode(gpu, all, &n, CAP, d->rect.width, d->rect.height, 0,
@@ -152,22 +152,20 @@ vg_status vg_mode_set(struct vg_gpu *gpu, uint32_t head, uint32_t width,
 	if (st == VG_OK)
 		st = vg_present_fb(gpu, fb, NULL, 0);
 	if (st != VG_OK) {
-		vg_status first = st;
-		uint32_t resp = gpu->last_error.resp_type;
+		vg_status first =
+			st; /* the undo's outcome is not this call's */
 		/* Put the old mode back if the switch got half-way: internal
 		 * operations only, so undoing never resets the device. */
 		if (gpu->scanout_fb[head] == fb && old && old->on_device)
 			(void)vg_scanout_set(gpu, head, old);
-		vg_fb_free(fb, true);
-		gpu->last_error.status = first;
-		gpu->last_error.resp_type = resp;
+		(void)vg_fb_free(fb, true);
 		return first;
 	}
 	gpu->head_fb[head] = fb;
 	/* vg_fb_free detaches and unreferences and frees the memory only
 	 * once the device confirmed (else it is quarantined). */
 	if (old)
-		vg_fb_free(old, true);
+		(void)vg_fb_free(old, true);
 	return VG_OK;
 }
 

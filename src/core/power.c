@@ -82,7 +82,7 @@ static vg_status power_up(struct vg_gpu *gpu)
 		vg_gpu_log(gpu, VG_LOG_ERROR,
 			   "D0: the device did not come back: %s",
 			   vg_status_str(st));
-		return vg_gpu_fail(gpu, st, gpu->last_error.resp_type);
+		return vg_gpu_fail(gpu, st);
 	}
 	gpu->power_cycles++;
 	vg_gpu_log(gpu, VG_LOG_INFO, "D0: display restored");

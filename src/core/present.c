@@ -40,7 +40,6 @@ struct batch {
 	struct vg_req *reqs[VG_CTRL_REQS];
 	unsigned n;
 	vg_status first_error;
-	uint32_t first_resp;
 };
 
 static void batch_finish(struct vg_gpu *gpu, struct batch *b)
@@ -62,7 +61,6 @@ static void batch_finish(struct vg_gpu *gpu, struct batch *b)
 				    sizeof(struct vg_ctrl_hdr), NULL, 0, &type);
 		if (st != VG_OK && b->first_error == VG_OK) {
 			b->first_error = st;
-			b->first_resp = type;
 		}
 	}
 	b->n = 0;
@@ -138,8 +136,8 @@ vg_status vg_present_fb(struct vg_gpu *gpu, struct vg_fb *fb,
 	}
 	batch_finish(gpu, &b);
 	if (st == VG_OK && b.first_error != VG_OK)
-		return vg_gpu_fail(gpu, b.first_error, b.first_resp);
-	return vg_gpu_fail(gpu, st, 0);
+		return vg_gpu_fail(gpu, b.first_error);
+	return vg_gpu_fail(gpu, st);
 }
 
 static vg_status cursor_cmd(struct vg_gpu *gpu, uint32_t type, uint32_t head,
@@ -149,7 +147,7 @@ static vg_status cursor_cmd(struct vg_gpu *gpu, uint32_t type, uint32_t head,
 	struct vg_req *req = vg_cmd_alloc(
 		&gpu->cursor, type, sizeof(struct vg_cmd_update_cursor), 0);
 	if (!req)
-		return vg_gpu_fail(gpu, VG_E_BUSY, 0);
+		return VG_E_BUSY;
 	struct vg_cmd_update_cursor *c = (void *)req->cmd;
 	c->pos = (struct vg_cursor_pos){head, x, y, 0};
 	c->resource_id = res;
@@ -157,11 +155,11 @@ static vg_status cursor_cmd(struct vg_gpu *gpu, uint32_t type, uint32_t head,
 	c->hot_y = hot_y;
 	vg_status st = vg_cmd_queue(req, false);
 	if (st != VG_OK)
-		return vg_gpu_fail(gpu, st, 0);
+		return vg_gpu_fail(gpu, st);
 	vg_cmdq_kick(&gpu->cursor);
 	/* The cursor queue has no responses: completion is the answer. */
 	st = vg_cmd_wait(req, gpu->timeout_ns, 0, 0, NULL, 0, NULL);
-	return vg_gpu_fail(gpu, st, 0);
+	return vg_gpu_fail(gpu, st);
 }
 
 /* Uploads the cursor image already in cursor_fb and shows it. */
@@ -177,7 +175,7 @@ static vg_status cursor_show(struct vg_gpu *gpu)
 	if (st == VG_OK)
 		st = b.first_error;
 	if (st != VG_OK)
-		return vg_gpu_fail(gpu, st, b.first_resp);
+		return vg_gpu_fail(gpu, st);
 	return cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, cs->head, fb->id,
 			  cs->hot_x, cs->hot_y, cs->x, cs->y);
 }

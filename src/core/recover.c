@@ -100,7 +100,7 @@ vg_status vg_gpu_recover(struct vg_gpu *gpu)
 		gpu->hung = true;
 		vg_gpu_log(gpu, VG_LOG_ERROR, "device reset failed: %s",
 			   vg_status_str(st));
-		return vg_gpu_fail(gpu, st, gpu->last_error.resp_type);
+		return vg_gpu_fail(gpu, st);
 	}
 	vg_gpu_log(gpu, VG_LOG_WARN, "device reset; display restored");
 	return VG_OK;
