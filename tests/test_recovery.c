@@ -102,9 +102,10 @@ static void test_set_mode_undo_never_resets(void **state)
 {
 	(void)state;
 	struct env e = {.auto_recover = true};
-	/* 1-2 bring-up; 640x480 is 3-7; 800x600: 8 CREATE, 9 ATTACH,
-	 * 10 SET_SCANOUT, 11 TRANSFER (dropped), 12 FLUSH. */
-	struct vg_sim_config cfg = {.faults = "drop:cmd=11"};
+	/* 1-2 bring-up; 640x480 is 3-7, its present 8-9; 800x600:
+	 * 10 CREATE, 11 ATTACH, 12 SET_SCANOUT, 13 TRANSFER (dropped), 14
+	 * FLUSH. */
+	struct vg_sim_config cfg = {.faults = "drop:cmd=13"};
 	struct vg_gpu_stats st;
 
 	env_up(&e, &cfg, 100);
