@@ -5,41 +5,11 @@
 
 #include "gpu_internal.h"
 
-#define ENTRY_MAX_LEN 0x80000000ull /* entry length is 32 bits on the wire */
-
 /* Largest first: fewer entries make ATTACH_BACKING cheaper; smaller
  * blocks are the fallback when guest memory is fragmented. */
 static const size_t backing_blocks[] = {
 	2u << 20, 1u << 20, 256u << 10, 64u << 10, 16u << 10, VG_PAGE_SIZE,
 };
-
-uint32_t vg_backing_entries(const struct vg_dma *dma, uint64_t bytes,
-			    struct vg_mem_entry *entries, uint32_t max)
-{
-	uint32_t n = 0;
-	uint64_t left = bytes, cur_addr = 0, cur_len = 0;
-
-	for (uint32_t i = 0; i < dma->nsegs && left; i++) {
-		uint64_t addr = dma->segs[i].addr;
-		uint64_t len =
-			dma->segs[i].len < left ? dma->segs[i].len : left;
-		left -= len;
-		if (n && cur_addr + cur_len == addr &&
-		    cur_len + len <= ENTRY_MAX_LEN) {
-			cur_len += len; /* physically adjacent: merge */
-		} else {
-			if (n == max || len > ENTRY_MAX_LEN)
-				return 0;
-			n++;
-			cur_addr = addr;
-			cur_len = len;
-		}
-		if (entries)
-			entries[n - 1] = (struct vg_mem_entry){
-				cur_addr, (uint32_t)cur_len, 0};
-	}
-	return left ? 0 : n;
-}
 
 static vg_status alloc_backing(struct vg_gpu *gpu, uint64_t bytes,
 			       struct vg_dma *dma, uint32_t *nentries)
@@ -67,47 +37,6 @@ static vg_status alloc_backing(struct vg_gpu *gpu, uint64_t bytes,
 	return VG_E_NOMEM;
 }
 
-static vg_status attach_backing(struct vg_gpu *gpu, struct vg_fb *fb)
-{
-	uint32_t bytes = fb->nentries * (uint32_t)sizeof(struct vg_mem_entry);
-	struct vg_req *req;
-	struct vg_mem_entry *ents;
-	uint32_t type = 0;
-	vg_status st;
-
-	req = vg_cmd_alloc(&gpu->ctrl, VG_CMD_RESOURCE_ATTACH_BACKING,
-			   sizeof(struct vg_cmd_resource_attach_backing),
-			   sizeof(struct vg_ctrl_hdr));
-	if (!req)
-		return VG_E_BUSY;
-	struct vg_cmd_resource_attach_backing *cmd = (void *)req->cmd;
-	cmd->resource_id = fb->id;
-	cmd->nr_entries = fb->nentries;
-	ents = vg_cmd_extra(req, bytes);
-	if (!ents) {
-		vg_cmd_discard(req);
-		return VG_E_NOMEM;
-	}
-	vg_backing_entries(&fb->backing, (uint64_t)fb->stride * fb->height,
-			   ents, fb->nentries);
-	st = vg_cmd_queue(req, true);
-	if (st != VG_OK)
-		return st;
-	vg_cmdq_kick(&gpu->ctrl);
-	st = vg_cmd_wait(req, gpu->timeout_ns, VG_RESP_OK_NODATA,
-			 sizeof(struct vg_ctrl_hdr), NULL, 0, &type);
-	return vg_gpu_fail(gpu, st);
-}
-
-vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id)
-{
-	struct vg_cmd_resource_unref cmd = {
-		.hdr.type = VG_CMD_RESOURCE_UNREF,
-		.resource_id = id,
-	};
-	return vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_NODATA, NULL, 0);
-}
-
 /*
  * Creates fb's host resource and attaches its backing.  On failure the
  * device holds nothing of fb, except where it may: then, unless
@@ -119,17 +48,8 @@ vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id)
 vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 			  bool keep_claims)
 {
-	vg_status st;
-	struct vg_cmd_resource_create_2d create = {
-		.hdr.type = VG_CMD_RESOURCE_CREATE_2D,
-		.resource_id = fb->id,
-		.format = fb->format,
-		.width = fb->width,
-		.height = fb->height,
-	};
-
-	st = vg_gpu_exec(gpu, &create, sizeof(create), VG_RESP_OK_NODATA, NULL,
-			 0);
+	vg_status st = vg_do_resource_create_2d(gpu, fb->id, fb->format,
+						fb->width, fb->height);
 	if (st == VG_E_TIMEOUT || st == VG_E_NODEV || st == VG_E_PROTOCOL) {
 		/* The device may still create it (or did, and garbled the
 		 * answer): the id is not ours. */
@@ -145,12 +65,14 @@ vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 		return st;
 	gpu->live_resources++;
 
-	st = attach_backing(gpu, fb);
+	st = vg_do_attach_backing(gpu, fb->id, &fb->backing,
+				  (uint64_t)fb->stride * fb->height,
+				  fb->nentries);
 	if (st == VG_OK) {
 		fb->on_device = true;
 		return VG_OK;
 	}
-	if (vg_gpu_unref_resource(gpu, fb->id) != VG_OK && !keep_claims) {
+	if (vg_do_resource_unref(gpu, fb->id) != VG_OK && !keep_claims) {
 		/* Attach may have landed; keep both until reset. */
 		gpu->live_backing_bytes += fb->backing.size;
 		vg_quarantine_add(gpu, fb->id, &fb->backing);
@@ -258,16 +180,11 @@ vg_status vg_fb_free(struct vg_fb *fb, bool tell_heads)
 		ops->free(gpu->os, fb);
 		return first;
 	}
-	struct vg_cmd_resource_detach_backing detach = {
-		.hdr.type = VG_CMD_RESOURCE_DETACH_BACKING,
-		.resource_id = fb->id,
-	};
-	st = vg_gpu_exec(gpu, &detach, sizeof(detach), VG_RESP_OK_NODATA, NULL,
-			 0);
+	st = vg_do_detach_backing(gpu, fb->id);
 	bool detached = st == VG_OK;
 	if (first == VG_OK)
 		first = st;
-	st = vg_gpu_unref_resource(gpu, fb->id);
+	st = vg_do_resource_unref(gpu, fb->id);
 	bool unrefed = st == VG_OK;
 	if (first == VG_OK)
 		first = st;

@@ -4,10 +4,6 @@
 
 #include "gpu_internal.h"
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "viogpu's wire structs assume a little-endian CPU"
-#endif
-
 #define WANTED_FEATURES                                                        \
 	((1ull << VG_F_VERSION_1) | (1ull << VG_F_EDID) |                      \
 	 (1ull << VG_F_RING_INDIRECT_DESC) | (1ull << VG_F_RING_EVENT_IDX))
@@ -64,29 +60,6 @@ void vg_gpu_dpc(void *ctx)
 	unsigned n = vg_cmdq_collect(&gpu->ctrl, wake, VG_CTRL_REQS);
 	n += vg_cmdq_collect(&gpu->cursor, wake + n, VG_CURSOR_REQS);
 	vg_cmdq_wake(gpu->os, wake, n);
-}
-
-vg_status vg_gpu_exec(struct vg_gpu *gpu, const void *cmd, uint32_t cmd_len,
-		      uint32_t expected_resp, void *resp, uint32_t resp_len)
-{
-	const struct vg_ctrl_hdr *h = cmd;
-	uint32_t offer = resp_len ? resp_len : sizeof(struct vg_ctrl_hdr);
-	struct vg_req *req = vg_cmd_alloc(&gpu->ctrl, h->type, cmd_len, offer);
-	uint32_t type = 0;
-
-	if (!req)
-		return VG_E_BUSY;
-	memcpy(req->cmd + sizeof(*h), (const uint8_t *)cmd + sizeof(*h),
-	       cmd_len - sizeof(*h));
-	vg_status st = vg_cmd_queue(req, true);
-	if (st != VG_OK)
-		return vg_gpu_fail(gpu, st);
-	vg_cmdq_kick(&gpu->ctrl);
-	st = vg_cmd_wait(req, gpu->timeout_ns, expected_resp, offer, resp,
-			 resp_len, &type);
-	vg_gpu_log(gpu, VG_LOG_DEBUG, "cmd 0x%04x -> %s (%s)", h->type,
-		   vg_status_str(st), vg_resp_type_str(type));
-	return vg_gpu_fail(gpu, st);
 }
 
 uint32_t vg_id_alloc(struct vg_gpu *gpu)

@@ -4,6 +4,7 @@
 #define VG_GPU_INTERNAL_H
 
 #include "command.h"
+#include "commands.h"
 #include "transport.h"
 #include "viogpu/gpu.h"
 
@@ -76,9 +77,6 @@ void vg_gpu_log(struct vg_gpu *gpu, enum vg_log_level lvl, const char *fmt, ...)
 /* Notes a timeout for the watchdog (the device is hung); returns st. */
 vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st);
 
-/* Sends one control command and waits for it; resp may be NULL. */
-vg_status vg_gpu_exec(struct vg_gpu *gpu, const void *cmd, uint32_t cmd_len,
-		      uint32_t expected_resp, void *resp, uint32_t resp_len);
 /*
  * Internal operations.  The public calls (entry.c) check power state,
  * device health and arguments once (vg_gpu_gate) and then call these,
@@ -148,7 +146,6 @@ vg_status vg_gpu_restart_device(struct vg_gpu *gpu);
 vg_status vg_gpu_rebuild(struct vg_gpu *gpu);
 /* Forgets what the device held: every fb is off the device. */
 void vg_gpu_forget_device_state(struct vg_gpu *gpu);
-vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id);
 
 uint32_t vg_id_alloc(struct vg_gpu *gpu);
 void vg_id_free(struct vg_gpu *gpu, uint32_t id);
@@ -157,10 +154,5 @@ void vg_quarantine_add(struct vg_gpu *gpu, uint32_t id, struct vg_dma *dma);
 void vg_quarantine_release(struct vg_gpu *gpu);
 
 vg_status vg_display_read_all(struct vg_gpu *gpu);
-
-/* Merges adjacent segments into mem entries; returns the entry count, or
- * 0 if more than max would be needed.  entries may be NULL (count only). */
-uint32_t vg_backing_entries(const struct vg_dma *dma, uint64_t bytes,
-			    struct vg_mem_entry *entries, uint32_t max);
 
 #endif

@@ -33,12 +33,7 @@ static void release_host_resources(struct vg_gpu *gpu)
 	for (struct vg_fb *fb = gpu->fbs; fb && !gpu->hung; fb = fb->next) {
 		if (!fb->on_device)
 			continue;
-		struct vg_cmd_resource_unref cmd = {
-			.hdr.type = VG_CMD_RESOURCE_UNREF,
-			.resource_id = fb->id,
-		};
-		if (vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_NODATA, NULL,
-				0) == VG_OK) {
+		if (vg_do_resource_unref(gpu, fb->id) == VG_OK) {
 			fb->on_device = false;
 			gpu->live_resources--;
 		}

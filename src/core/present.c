@@ -66,12 +66,13 @@ static void batch_finish(struct vg_gpu *gpu, struct batch *b)
 	b->n = 0;
 }
 
-/* Queues one fenced command; when requests or ring slots run out, waits
- * for what this batch already queued and tries once more. */
-static vg_status batch_add(struct vg_gpu *gpu, struct batch *b, const void *cmd,
-			   uint32_t len)
+/* Queues one TRANSFER_TO_HOST_2D (offset into the backing) or
+ * RESOURCE_FLUSH (commands.c builds both); when requests or ring slots run
+ * out, waits for what this batch already queued and tries once more. */
+static vg_status batch_add(struct vg_gpu *gpu, struct batch *b, uint32_t type,
+			   uint32_t id, const struct vg_rect *r,
+			   uint64_t offset)
 {
-	const struct vg_ctrl_hdr *h = cmd;
 	vg_status st = VG_E_BUSY;
 
 	/* Leave half the requests to other callers (a cursor update may
@@ -81,13 +82,11 @@ static vg_status batch_add(struct vg_gpu *gpu, struct batch *b, const void *cmd,
 	for (int attempt = 0; attempt < 2 && st == VG_E_BUSY; attempt++) {
 		if (attempt)
 			batch_finish(gpu, b);
-		struct vg_req *req = vg_cmd_alloc(&gpu->ctrl, h->type, len,
-						  sizeof(struct vg_ctrl_hdr));
-		if (!req)
-			continue;
-		memcpy(req->cmd + sizeof(*h), (const uint8_t *)cmd + sizeof(*h),
-		       len - sizeof(*h));
-		st = vg_cmd_queue(req, true);
+		struct vg_req *req;
+		st = type == VG_CMD_TRANSFER_TO_HOST_2D
+			     ? vg_q_transfer_to_host_2d(gpu, id, r, offset,
+							&req)
+			     : vg_q_resource_flush(gpu, id, r, &req);
 		if (st == VG_OK)
 			b->reqs[b->n++] = req;
 	}
@@ -97,13 +96,8 @@ static vg_status batch_add(struct vg_gpu *gpu, struct batch *b, const void *cmd,
 static vg_status vg_gpu_transfer(struct vg_gpu *gpu, struct vg_fb *fb,
 				 const struct vg_rect *r, struct batch *b)
 {
-	struct vg_cmd_transfer_to_host_2d t = {
-		.hdr.type = VG_CMD_TRANSFER_TO_HOST_2D,
-		.r = *r,
-		.offset = (uint64_t)r->y * fb->stride + (uint64_t)r->x * 4,
-		.resource_id = fb->id,
-	};
-	return batch_add(gpu, b, &t, sizeof(t));
+	return batch_add(gpu, b, VG_CMD_TRANSFER_TO_HOST_2D, fb->id, r,
+			 (uint64_t)r->y * fb->stride + (uint64_t)r->x * 4);
 }
 
 vg_status vg_present_fb(struct vg_gpu *gpu, struct vg_fb *fb,
@@ -127,38 +121,11 @@ vg_status vg_present_fb(struct vg_gpu *gpu, struct vg_fb *fb,
 	if (st == VG_OK && have) {
 		/* One flush of the bounding box: the host repaints each head
 		 * showing fb once instead of once per rectangle. */
-		struct vg_cmd_resource_flush f = {
-			.hdr.type = VG_CMD_RESOURCE_FLUSH,
-			.r = bb,
-			.resource_id = fb->id,
-		};
-		st = batch_add(gpu, &b, &f, sizeof(f));
+		st = batch_add(gpu, &b, VG_CMD_RESOURCE_FLUSH, fb->id, &bb, 0);
 	}
 	batch_finish(gpu, &b);
 	if (st == VG_OK && b.first_error != VG_OK)
 		return vg_gpu_fail(gpu, b.first_error);
-	return vg_gpu_fail(gpu, st);
-}
-
-static vg_status cursor_cmd(struct vg_gpu *gpu, uint32_t type, uint32_t head,
-			    uint32_t res, uint32_t hot_x, uint32_t hot_y,
-			    uint32_t x, uint32_t y)
-{
-	struct vg_req *req = vg_cmd_alloc(
-		&gpu->cursor, type, sizeof(struct vg_cmd_update_cursor), 0);
-	if (!req)
-		return VG_E_BUSY;
-	struct vg_cmd_update_cursor *c = (void *)req->cmd;
-	c->pos = (struct vg_cursor_pos){head, x, y, 0};
-	c->resource_id = res;
-	c->hot_x = hot_x;
-	c->hot_y = hot_y;
-	vg_status st = vg_cmd_queue(req, false);
-	if (st != VG_OK)
-		return vg_gpu_fail(gpu, st);
-	vg_cmdq_kick(&gpu->cursor);
-	/* The cursor queue has no responses: completion is the answer. */
-	st = vg_cmd_wait(req, gpu->timeout_ns, 0, 0, NULL, 0, NULL);
 	return vg_gpu_fail(gpu, st);
 }
 
@@ -176,8 +143,8 @@ static vg_status cursor_show(struct vg_gpu *gpu)
 		st = b.first_error;
 	if (st != VG_OK)
 		return vg_gpu_fail(gpu, st);
-	return cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, cs->head, fb->id,
-			  cs->hot_x, cs->hot_y, cs->x, cs->y);
+	return vg_do_cursor(gpu, VG_CMD_UPDATE_CURSOR, cs->head, fb->id,
+			    cs->hot_x, cs->hot_y, cs->x, cs->y);
 }
 
 vg_status vg_cursor_set(struct vg_gpu *gpu, uint32_t head,
@@ -188,7 +155,8 @@ vg_status vg_cursor_set(struct vg_gpu *gpu, uint32_t head,
 	vg_status st;
 
 	if (!image64) {
-		st = cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, head, 0, 0, 0, x, y);
+		st = vg_do_cursor(gpu, VG_CMD_UPDATE_CURSOR, head, 0, 0, 0, x,
+				  y);
 		if (st == VG_OK)
 			cs->visible = false;
 		return st;
@@ -209,7 +177,8 @@ vg_status vg_cursor_set(struct vg_gpu *gpu, uint32_t head,
 vg_status vg_cursor_move_to(struct vg_gpu *gpu, uint32_t head, uint32_t x,
 			    uint32_t y)
 {
-	vg_status st = cursor_cmd(gpu, VG_CMD_MOVE_CURSOR, head, 0, 0, 0, x, y);
+	vg_status st =
+		vg_do_cursor(gpu, VG_CMD_MOVE_CURSOR, head, 0, 0, 0, x, y);
 	if (st == VG_OK) {
 		gpu->cursor_state.head = head;
 		gpu->cursor_state.x = x;
