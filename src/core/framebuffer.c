@@ -55,15 +55,15 @@ vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 		 * answer): the id is not ours. */
 		gpu->hung = gpu->hung || st != VG_E_PROTOCOL;
 		if (!keep_claims) {
-			gpu->live_resources++;
-			vg_quarantine_add(gpu, fb->id, NULL);
+			vg_res_host_created(gpu); /* maybe: counted */
+			vg_res_quarantine(gpu, fb->id, NULL);
 			fb->id = 0;
 		}
 		return st;
 	}
 	if (st != VG_OK)
 		return st;
-	gpu->live_resources++;
+	vg_res_host_created(gpu);
 
 	st = vg_do_attach_backing(gpu, fb->id, &fb->backing,
 				  (uint64_t)fb->stride * fb->height,
@@ -74,13 +74,12 @@ vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 	}
 	if (vg_do_resource_unref(gpu, fb->id) != VG_OK && !keep_claims) {
 		/* Attach may have landed; keep both until reset. */
-		gpu->live_backing_bytes += fb->backing.size;
-		vg_quarantine_add(gpu, fb->id, &fb->backing);
+		vg_res_quarantine(gpu, fb->id, &fb->backing);
 		fb->id = 0;
 	} else {
 		/* Gone, or (keep_claims) the next reset takes it back: an fb
 		 * off the device is not counted either way. */
-		gpu->live_resources--;
+		vg_res_host_gone(gpu);
 	}
 	/* The attach's failure (with its response code), not the unref's. */
 	return st;
@@ -104,30 +103,28 @@ vg_status vg_fb_new(struct vg_gpu *gpu, uint32_t width, uint32_t height,
 	fb->height = height;
 	fb->stride = width * 4;
 	fb->format = format;
-	fb->id = vg_id_alloc(gpu);
+	fb->id = vg_res_id_take(gpu);
 	if (!fb->id) {
 		st = VG_E_BUSY;
 		goto err_free_fb;
 	}
 	st = alloc_backing(gpu, (uint64_t)fb->stride * height, &fb->backing,
 			   &fb->nentries);
-	if (st != VG_OK) {
+	if (st != VG_OK)
 		goto err_free_id;
-	}
+	vg_res_backing_got(gpu, &fb->backing);
 	st = vg_fb_to_device(gpu, fb, false);
 	if (st != VG_OK)
 		goto err_free_backing;
-	gpu->live_backing_bytes += fb->backing.size;
 	fb->next = gpu->fbs;
 	gpu->fbs = fb;
 	*out = fb;
 	return VG_OK;
 
 err_free_backing:
-	if (fb->backing.cpu) /* not if the quarantine took it */
-		ops->dma_free(gpu->os, &fb->backing);
+	vg_res_backing_free(gpu, &fb->backing); /* none if quarantined */
 err_free_id:
-	vg_id_free(gpu, fb->id); /* 0 if the quarantine took it */
+	vg_res_id_put(gpu, fb->id); /* 0 if the quarantine took it */
 err_free_fb:
 	ops->free(gpu->os, fb);
 	return st;
@@ -167,16 +164,15 @@ vg_status vg_fb_free(struct vg_fb *fb, bool tell_heads)
 		/* A hung device answers nothing, and may still hold the
 		 * resource: keep id and backing until the reset. */
 		if (!fb->on_device)
-			gpu->live_resources++; /* the quarantine counts it */
-		vg_quarantine_add(gpu, fb->id, &fb->backing);
+			vg_res_host_created(gpu); /* maybe: counted */
+		vg_res_quarantine(gpu, fb->id, &fb->backing);
 		ops->free(gpu->os, fb);
 		return first;
 	}
 	if (!fb->on_device) {
 		/* Lost in a reset that could not rebuild it. */
-		gpu->live_backing_bytes -= fb->backing.size;
-		ops->dma_free(gpu->os, &fb->backing);
-		vg_id_free(gpu, fb->id);
+		vg_res_backing_free(gpu, &fb->backing);
+		vg_res_id_put(gpu, fb->id);
 		ops->free(gpu->os, fb);
 		return first;
 	}
@@ -190,20 +186,17 @@ vg_status vg_fb_free(struct vg_fb *fb, bool tell_heads)
 		first = st;
 
 	/* UNREF drops the backing too, so either answer frees memory. */
-	if (detached || unrefed) {
-		gpu->live_backing_bytes -= fb->backing.size;
-		ops->dma_free(gpu->os, &fb->backing);
-	}
+	if (detached || unrefed)
+		vg_res_backing_free(gpu, &fb->backing);
 	if (unrefed) {
-		gpu->live_resources--;
-		vg_id_free(gpu, fb->id);
+		vg_res_host_gone(gpu);
+		vg_res_id_put(gpu, fb->id);
 	} else {
 		vg_gpu_log(gpu, VG_LOG_WARN,
 			   "resource %u: device did not confirm unref; "
 			   "held until reset",
 			   fb->id);
-		vg_quarantine_add(gpu, fb->id,
-				  fb->backing.cpu ? &fb->backing : NULL);
+		vg_res_quarantine(gpu, fb->id, &fb->backing);
 	}
 	ops->free(gpu->os, fb);
 	return first;

@@ -62,57 +62,6 @@ void vg_gpu_dpc(void *ctx)
 	vg_cmdq_wake(gpu->os, wake, n);
 }
 
-uint32_t vg_id_alloc(struct vg_gpu *gpu)
-{
-	for (uint32_t id = 1; id < VG_MAX_RESOURCES; id++)
-		if (!gpu->id_used[id]) {
-			gpu->id_used[id] = 1;
-			return id;
-		}
-	return 0;
-}
-
-void vg_id_free(struct vg_gpu *gpu, uint32_t id)
-{
-	if (id && id < VG_MAX_RESOURCES)
-		gpu->id_used[id] = 0;
-}
-
-void vg_quarantine_add(struct vg_gpu *gpu, uint32_t id, struct vg_dma *dma)
-{
-	struct vg_quarantine *q = gpu->os->ops->alloc(gpu->os, sizeof(*q));
-	if (!q) {
-		/* Without bookkeeping memory the safe choice is to leak:
-		 * freeing under the device is worse. */
-		vg_gpu_log(gpu, VG_LOG_WARN,
-			   "leaking resource %u held by the device", id);
-		return;
-	}
-	q->id = id;
-	if (dma) {
-		q->dma = *dma;
-		memset(dma, 0, sizeof(*dma));
-	}
-	q->next = gpu->quarantine;
-	gpu->quarantine = q;
-}
-
-void vg_quarantine_release(struct vg_gpu *gpu)
-{
-	while (gpu->quarantine) {
-		struct vg_quarantine *q = gpu->quarantine;
-		gpu->quarantine = q->next;
-		vg_id_free(gpu, q->id);
-		if (q->dma.cpu) {
-			gpu->live_backing_bytes -= q->dma.size;
-			gpu->os->ops->dma_free(gpu->os, &q->dma);
-		}
-		if (q->id)
-			gpu->live_resources--;
-		gpu->os->ops->free(gpu->os, q);
-	}
-}
-
 static vg_status gpu_start(struct vg_gpu *gpu)
 {
 	vg_status st;
@@ -170,7 +119,7 @@ static void gpu_stop(struct vg_gpu *gpu)
 		vg_cmdq_reset(&gpu->cursor);
 	if (gpu->ctrl.os)
 		vg_cmdq_reset(&gpu->ctrl);
-	vg_quarantine_release(gpu);
+	vg_res_reclaim(gpu);
 	vg_cmdq_finish(&gpu->cursor);
 	vg_cmdq_finish(&gpu->ctrl);
 }
@@ -193,11 +142,9 @@ vg_status vg_gpu_create(struct vg_os *os, const struct vg_gpu_options *opt,
 	if (!gpu->opt.host_mem_limit)
 		gpu->opt.host_mem_limit = 256ull << 20;
 	gpu->timeout_ns = (uint64_t)gpu->opt.cmd_timeout_ms * 1000000ull;
-	gpu->id_used = os->ops->alloc(os, VG_MAX_RESOURCES);
-	if (!gpu->id_used) {
-		st = VG_E_NOMEM;
+	st = vg_res_init(gpu);
+	if (st != VG_OK)
 		goto fail;
-	}
 	st = gpu_start(gpu);
 	if (st != VG_OK)
 		goto fail;
@@ -207,7 +154,7 @@ fail:
 	vg_gpu_log(gpu, VG_LOG_ERROR, "device bring-up failed: %s",
 		   vg_status_str(st));
 	gpu_stop(gpu);
-	os->ops->free(os, gpu->id_used);
+	vg_res_finish(gpu);
 	os->ops->free(os, gpu);
 	return st;
 }
@@ -219,7 +166,7 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 	if (gpu->hung || __atomic_load_n(&gpu->needs_reset, __ATOMIC_ACQUIRE)) {
 		/* No point waiting on a hung device for every unref: forget
 		 * what it holds; gpu_stop's reset takes it all back. */
-		vg_gpu_forget_device_state(gpu);
+		vg_res_forget_device(gpu);
 		for (uint32_t h = 0; h < gpu->num_scanouts; h++)
 			gpu->scanout_fb[h] = NULL;
 		gpu->hung = true;
@@ -246,7 +193,7 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 		(void)vg_fb_free(gpu->fbs, d0);
 	gpu_stop(gpu);
 	struct vg_os *os = gpu->os;
-	os->ops->free(os, gpu->id_used);
+	vg_res_finish(gpu);
 	os->ops->free(os, gpu);
 }
 
@@ -287,8 +234,8 @@ void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *s)
 		gpu->os->ops->unlock(gpu->os, q[i]->lock);
 	}
 	s->interrupts = __atomic_load_n(&gpu->interrupts, __ATOMIC_RELAXED);
-	s->live_resources = gpu->live_resources;
+	s->live_resources = gpu->res.live_resources;
 	s->resets = gpu->resets;
 	s->power_cycles = gpu->power_cycles;
-	s->live_backing_bytes = gpu->live_backing_bytes;
+	s->live_backing_bytes = gpu->res.live_backing_bytes;
 }

@@ -5,6 +5,7 @@
 
 #include "command.h"
 #include "commands.h"
+#include "resources.h"
 #include "transport.h"
 #include "viogpu/gpu.h"
 
@@ -27,14 +28,6 @@ struct vg_fb {
 	uint32_t nentries;
 	uint32_t format;
 	bool on_device; /* the device holds the resource with our backing */
-};
-
-/* A host resource or a backing the device may still use after a failed
- * command: kept until the device is reset, never reused before. */
-struct vg_quarantine {
-	struct vg_quarantine *next;
-	uint32_t id; /* 0 if only memory */
-	struct vg_dma dma;
 };
 
 struct vg_gpu {
@@ -63,12 +56,9 @@ struct vg_gpu {
 	struct vg_fb *scanout_fb[VG_MAX_SCANOUTS];
 	struct vg_fb *head_fb[VG_MAX_SCANOUTS]; /* vg_gpu_set_mode's, ours */
 
-	uint8_t *id_used; /* VG_MAX_RESOURCES flags, [0] unused */
 	struct vg_fb *fbs;
 	struct vg_fb *cursor_fb;
-	struct vg_quarantine *quarantine;
-	uint32_t live_resources;
-	uint64_t live_backing_bytes;
+	struct vg_resources res; /* ids, counters, quarantine: resources.c */
 	uint64_t interrupts;
 };
 
@@ -144,14 +134,6 @@ vg_status vg_gpu_take_back(struct vg_gpu *gpu);
 vg_status vg_gpu_restart_device(struct vg_gpu *gpu);
 /* Recreates every framebuffer, scanout and the cursor on the device. */
 vg_status vg_gpu_rebuild(struct vg_gpu *gpu);
-/* Forgets what the device held: every fb is off the device. */
-void vg_gpu_forget_device_state(struct vg_gpu *gpu);
-
-uint32_t vg_id_alloc(struct vg_gpu *gpu);
-void vg_id_free(struct vg_gpu *gpu, uint32_t id);
-/* Keeps id and/or dma until the next device reset. */
-void vg_quarantine_add(struct vg_gpu *gpu, uint32_t id, struct vg_dma *dma);
-void vg_quarantine_release(struct vg_gpu *gpu);
 
 vg_status vg_display_read_all(struct vg_gpu *gpu);
 

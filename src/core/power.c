@@ -35,7 +35,7 @@ static void release_host_resources(struct vg_gpu *gpu)
 			continue;
 		if (vg_do_resource_unref(gpu, fb->id) == VG_OK) {
 			fb->on_device = false;
-			gpu->live_resources--;
+			vg_res_host_gone(gpu);
 		}
 	}
 }

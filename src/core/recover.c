@@ -20,8 +20,8 @@ vg_status vg_gpu_take_back(struct vg_gpu *gpu)
 		return st;
 	vg_cmdq_reset(&gpu->cursor);
 	vg_cmdq_reset(&gpu->ctrl);
-	vg_quarantine_release(gpu);
-	vg_gpu_forget_device_state(gpu);
+	vg_res_reclaim(gpu);
+	vg_res_forget_device(gpu);
 	gpu->hung = false;
 	__atomic_store_n(&gpu->needs_reset, 0, __ATOMIC_RELEASE);
 	return st;
@@ -75,15 +75,6 @@ vg_status vg_gpu_rebuild(struct vg_gpu *gpu)
 	/* A monitor may have changed while the device was away. */
 	st = vg_display_read_all(gpu);
 	return first != VG_OK ? first : st;
-}
-
-void vg_gpu_forget_device_state(struct vg_gpu *gpu)
-{
-	for (struct vg_fb *fb = gpu->fbs; fb; fb = fb->next) {
-		if (fb->on_device)
-			gpu->live_resources--;
-		fb->on_device = false;
-	}
 }
 
 vg_status vg_gpu_recover(struct vg_gpu *gpu)
