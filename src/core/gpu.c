@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Device lifecycle, interrupt handling and the command skeleton. */
+/* Device lifecycle: bring-up, teardown, info and stats. */
 #include <string.h>
 
 #include "gpu_internal.h"
@@ -8,59 +8,6 @@
 	((1ull << VG_F_VERSION_1) | (1ull << VG_F_EDID) |                      \
 	 (1ull << VG_F_RING_INDIRECT_DESC) | (1ull << VG_F_RING_EVENT_IDX))
 #define REQUIRED_FEATURES (1ull << VG_F_VERSION_1)
-
-void vg_gpu_log(struct vg_gpu *gpu, enum vg_log_level lvl, const char *fmt, ...)
-{
-	va_list ap;
-	if ((lvl == VG_LOG_INFO && gpu->opt.verbose < 1) ||
-	    (lvl == VG_LOG_DEBUG && gpu->opt.verbose < 2))
-		return;
-	va_start(ap, fmt);
-	gpu->os->ops->vlog(gpu->os, lvl, fmt, ap);
-	va_end(ap);
-}
-
-vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st)
-{
-	if (st == VG_E_TIMEOUT)
-		gpu->hung = true; /* the watchdog's cue */
-	return st;
-}
-
-void vg_gpu_isr(void *ctx)
-{
-	struct vg_gpu *gpu = ctx;
-	uint8_t isr = vg_tp_read_isr(&gpu->tp); /* reading acks INTx */
-
-	if (isr == 0)
-		return; /* shared line or spurious */
-	__atomic_fetch_add(&gpu->interrupts, 1, __ATOMIC_RELAXED);
-	/* Everything else is deferred work: no lock, no event here. */
-	__atomic_fetch_or(&gpu->isr_pending, isr, __ATOMIC_RELEASE);
-	gpu->os->ops->dpc_request(gpu->os);
-}
-
-void vg_gpu_dpc(void *ctx)
-{
-	struct vg_gpu *gpu = ctx;
-	uint32_t bits =
-		__atomic_exchange_n(&gpu->isr_pending, 0, __ATOMIC_ACQ_REL);
-
-	if (bits & VG_ISR_CONFIG) {
-		/* Display events are read from the device's register when the
-		 * caller asks; DEVICE_NEEDS_RESET also arrives this way. */
-		if (vg_tp_get_status(&gpu->tp) &
-		    (VG_STATUS_NEEDS_RESET | VG_STATUS_FAILED))
-			__atomic_store_n(&gpu->needs_reset, 1,
-					 __ATOMIC_RELEASE);
-	}
-	/* Also without queue bits: a spurious DPC costs two empty looks.
-	 * Both queues are collected before anyone is woken. */
-	struct vg_event *wake[VG_CTRL_REQS + VG_CURSOR_REQS];
-	unsigned n = vg_cmdq_collect(&gpu->ctrl, wake, VG_CTRL_REQS);
-	n += vg_cmdq_collect(&gpu->cursor, wake + n, VG_CURSOR_REQS);
-	vg_cmdq_wake(gpu->os, wake, n);
-}
 
 static vg_status gpu_start(struct vg_gpu *gpu)
 {
