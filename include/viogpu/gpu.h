@@ -38,6 +38,19 @@ struct vg_gpu_options {
 	 * whose frame does not fit are not listed and are refused.  0: the
 	 * virtio-gpu default of 256 MiB. */
 	uint64_t host_mem_limit;
+	/*
+	 * Called when a config interrupt shows VIRTIO_GPU_EVENT_DISPLAY (a
+	 * monitor plugged or unplugged, a window resized), with
+	 * display_change_ctx.  NULL: nobody is told; poll
+	 * vg_gpu_display_changed.  Runs in deferred context (os.h: the
+	 * platform's DPC thread, concurrently with the caller's calls): it
+	 * must not call into this gpu and must not wait; it should only note
+	 * the change (set a flag, signal the layer's own thread), which then
+	 * calls vg_gpu_update_displays.  The event register stays the truth:
+	 * a lost interrupt means no call, never a lost change.
+	 */
+	void (*on_display_change)(void *display_change_ctx);
+	void *display_change_ctx;
 };
 
 /* What was negotiated; filled by vg_gpu_get_info. */

@@ -38,6 +38,9 @@ struct vg_sim_config {
 	uint32_t max_backing_entries; /* per ATTACH_BACKING; 0: 16384 */
 	uint64_t ram_bytes; /* guest memory for DMA; 0: 1 GiB (lazy) */
 	const char *faults; /* fault spec, NULL for a well-behaved device */
+	/* Display events set the event register but raise no interrupt, as
+	 * if every config interrupt were lost. */
+	bool lose_config_irq;
 	int verbose;
 };
 

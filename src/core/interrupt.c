@@ -6,6 +6,8 @@
  * (vg_cmd_wait), so a lost interrupt costs time, never a completion; a
  * screen with interrupts off can poll the same way.
  */
+#include <stddef.h>
+
 #include "gpu_internal.h"
 
 void vg_gpu_isr(void *ctx)
@@ -28,12 +30,18 @@ void vg_gpu_dpc(void *ctx)
 		__atomic_exchange_n(&gpu->isr_pending, 0, __ATOMIC_ACQ_REL);
 
 	if (bits & VG_ISR_CONFIG) {
-		/* Display events are read from the device's register when the
-		 * caller asks; DEVICE_NEEDS_RESET also arrives this way. */
+		/* Display events and DEVICE_NEEDS_RESET arrive this way. */
 		if (vg_tp_get_status(&gpu->tp) &
 		    (VG_STATUS_NEEDS_RESET | VG_STATUS_FAILED))
 			__atomic_store_n(&gpu->needs_reset, 1,
 					 __ATOMIC_RELEASE);
+		/* Pushed up to the layer above; the register stays set
+		 * until vg_gpu_update_displays acknowledges it. */
+		if (gpu->opt.on_display_change &&
+		    (vg_tp_dev_read32(&gpu->tp, offsetof(struct vg_gpu_config,
+							 events_read)) &
+		     VG_EVENT_DISPLAY))
+			gpu->opt.on_display_change(gpu->opt.display_change_ctx);
 	}
 	/* Also without queue bits: a spurious DPC costs two empty looks.
 	 * Both queues are collected before anyone is woken. */

@@ -50,6 +50,7 @@ struct fuzz_dev {
 	uint16_t qmax[2], noff[2];
 	uint8_t isr;
 	uint32_t num_scanouts, events;
+	uint64_t display_calls; /* on_display_change */
 	uint64_t now;
 };
 
@@ -400,10 +401,20 @@ static uint64_t f_now(struct vg_os *os)
 	return F(os)->now += 100000;
 }
 
+/* Deferred context only: never from inside the ISR. */
+static void on_display_change(void *ctx)
+{
+	struct fuzz_dev *f = ctx;
+	mock_os_not_in_isr(&f->m, "on_display_change");
+	f->display_calls++;
+}
+
 static void exercise_driver(struct fuzz_dev *f)
 {
 	struct vg_gpu_options opt = {.cmd_timeout_ms = 50,
-				     .auto_recover = in8(f) & 1};
+				     .auto_recover = in8(f) & 1,
+				     .on_display_change = on_display_change,
+				     .display_change_ctx = f};
 	struct vg_gpu *gpu = NULL;
 	struct vg_fb *fbs[2] = {NULL, NULL};
 	static uint32_t cursor[64 * 64];
