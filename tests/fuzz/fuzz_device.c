@@ -4,8 +4,11 @@
  * the virtio registers, the used ring (ids, lengths, indexes, avail_event)
  * and every response byte.  The "device" here is scripted by the input:
  * on each doorbell it completes, drops, duplicates or invents used
- * entries and fills responses with input bytes, then raises (or loses)
- * the interrupt.  Time is virtual, so timeouts cost nothing.
+ * entries and fills responses with input bytes, may announce a display
+ * change, then raises (or loses) the interrupt and runs the deferred
+ * routine at once, late (when a waiter sleeps) or spuriously.  Time is
+ * virtual, so timeouts cost nothing.  Locks, events, allocations and the
+ * display callback abort when called from inside the ISR.
  *
  * The driver must not crash, read or write outside its buffers (ASan),
  * hit undefined behaviour (UBSan), hang, or leak: after vg_gpu_destroy
@@ -232,6 +235,8 @@ static void device_notify(struct fuzz_dev *f, uint16_t qi)
 	if (after & 4)
 		used[0] = in16(f); /* used flags */
 	f->isr |= (after & 8) ? VG_ISR_CONFIG : VG_ISR_QUEUE;
+	if (after & 128)
+		f->events |= VG_EVENT_DISPLAY; /* a monitor changed */
 	if (!(after & 16))
 		mock_os_interrupt(&f->m); /* else the interrupt is lost */
 	/* The DPC runs now, or late (when a waiter sleeps), or also when
