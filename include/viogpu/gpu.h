@@ -9,8 +9,12 @@
  * vg_fb_pixels() and vg_gpu_present() moves dirty rectangles to the host.
  *
  * Threading: calls on one vg_gpu are serialized by the caller (as WDDM
- * serializes DDIs at the same synchronization level); completions arrive
- * on the platform's interrupt thread.
+ * serializes DDIs at the same synchronization level); completions are
+ * collected by the core's deferred routine on the platform's DPC thread
+ * (os.h), which also calls options.on_display_change.
+ *
+ * Errors: each call returns its own vg_status; a device refusal is the
+ * VG_E_DEVICE_* status of its response code (status.h).
  */
 #ifndef VIOGPU_GPU_H
 #define VIOGPU_GPU_H
