@@ -2,11 +2,15 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "image.h"
 #include "pattern.h"
@@ -65,11 +69,108 @@ bool cli_parse_mode(const char *s, uint32_t *w, uint32_t *h)
 		return false;
 	memcpy(buf, s, (size_t)(x - s));
 	buf[x - s] = '\0';
-	if (!cli_parse_uint(buf, 16384, &a) ||
-	    !cli_parse_uint(x + 1, 16384, &b) || a == 0 || b == 0)
+	if (!cli_parse_uint(buf, CLI_MODE_MAX, &a) ||
+	    !cli_parse_uint(x + 1, CLI_MODE_MAX, &b) || a < CLI_MODE_MIN ||
+	    b < CLI_MODE_MIN)
 		return false;
 	*w = (uint32_t)a;
 	*h = (uint32_t)b;
+	return true;
+}
+
+unsigned cli_parse_mode_list(const char *opt, const char *s, uint32_t *w,
+			     uint32_t *h, unsigned max)
+{
+	unsigned n = 0;
+	const char *p = s;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char one[32];
+		if (n == max) {
+			cli_error("%s '%s': at most %u modes", opt, s, max);
+			return 0;
+		}
+		if (len >= sizeof(one)) {
+			cli_error("%s: bad mode '%.*s' (want WxH, each %d..%d)",
+				  opt, (int)(len > 40 ? 40 : len), p,
+				  CLI_MODE_MIN, CLI_MODE_MAX);
+			return 0;
+		}
+		memcpy(one, p, len);
+		one[len] = '\0';
+		if (!cli_parse_mode(one, &w[n], &h[n])) {
+			cli_error(
+				"%s: bad mode '%s' (want WxH, e.g. 1920x1080, "
+				"each %d..%d)",
+				opt, one, CLI_MODE_MIN, CLI_MODE_MAX);
+			return 0;
+		}
+		n++;
+		if (!comma)
+			return n;
+		p = comma + 1;
+	}
+}
+
+uint32_t cli_timeout_ms(const struct cli_common *c)
+{
+	if (c->timeout_ms)
+		return c->timeout_ms;
+	uint64_t ms = CLI_TIMEOUT_BASE_MS +
+		      (c->frame_bytes >> 20) * CLI_TIMEOUT_MS_PER_MIB;
+	return ms > 600000 ? 600000 : (uint32_t)ms;
+}
+
+const char *cli_size_str(uint64_t bytes, char *buf, size_t n)
+{
+	if (bytes < (1u << 10) || (bytes < (1u << 20) && bytes % 1024))
+		snprintf(buf, n, "%llu byte%s", (unsigned long long)bytes,
+			 bytes == 1 ? "" : "s");
+	else if (bytes < (1u << 20))
+		snprintf(buf, n, "%llu KiB", (unsigned long long)bytes >> 10);
+	else if (bytes < (1ull << 30) || bytes % (1ull << 30) == 0)
+		snprintf(buf, n, bytes < (1ull << 30) ? "%.4g MiB" : "%.4g GiB",
+			 bytes < (1ull << 30) ? (double)bytes / (1 << 20)
+					      : (double)bytes / (1 << 30));
+	else
+		snprintf(buf, n, "%.4g GiB", (double)bytes / (1 << 30));
+	return buf;
+}
+
+bool cli_check_out(const char *opt, const char *path)
+{
+	struct stat st;
+	if (!*path) {
+		cli_error("%s wants a file name, not ''", opt);
+		return false;
+	}
+	if (strlen(path) >= PATH_MAX) {
+		cli_error("%s: the name is %zu characters long (at most %d)",
+			  opt, strlen(path), PATH_MAX - 1);
+		return false;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		cli_error("%s '%s' is a directory (want a file name)", opt,
+			  path);
+		return false;
+	}
+	/* Probe: an existing file is opened for writing but not truncated;
+	 * a new one is created and removed again. */
+	bool existed = stat(path, &st) == 0;
+	int fd = open(path,
+		      O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+			      (existed ? 0 : O_CREAT | O_EXCL),
+		      0600);
+	if (fd < 0) {
+		int e = errno;
+		cli_error("%s '%.200s%s': cannot write there: %s", opt, path,
+			  strlen(path) > 200 ? "..." : "", strerror(e));
+		return false;
+	}
+	close(fd);
+	if (!existed)
+		unlink(path);
 	return true;
 }
 
@@ -95,22 +196,64 @@ const char *cli_common_help(void)
 	       "'error:type=RESOURCE_CREATE_2D@ERR_OUT_OF_MEMORY';\n"
 	       "                       terms KIND[:SELECTOR][@ARG], see "
 	       "README\n"
+	       "                       xres, yres 16..16384, max_outputs "
+	       "1..16, max_hostmem\n"
+	       "                       1..1T bytes (suffix K, M, G, T); each "
+	       "PROP at most once\n"
 	       "  --heads N            number of scanouts the device offers "
 	       "(1..16)\n"
-	       "  --ram MIB            guest RAM for rings and framebuffers\n"
+	       "  --ram MIB            (qemu) guest RAM for rings and "
+	       "framebuffers, 64..2048\n"
 	       "                       (default: enough for the frames asked "
 	       "for)\n"
 	       "  --timeout MS         give up on a device command after MS "
-	       "(default 5000);\n"
-	       "                       a hung device is then reset and the "
-	       "display rebuilt\n"
+	       "(1..600000; default\n"
+	       "                       5000 plus 20 per MiB of the largest "
+	       "frame); a hung device\n"
+	       "                       is then reset and the display rebuilt; "
+	       "QEMU itself gets\n"
+	       "                       the larger of 10 s and MS to start\n"
 	       "  --stats              print the driver's and device's "
 	       "counters at the end\n"
 	       "  --verbose, -v        log driver activity (twice: every "
 	       "command)\n"
+	       "Common options may also come before the command.  A mode is "
+	       "WxH, each side\n"
+	       "16..16384 (QEMU refuses a scanout under 16 pixels).\n"
 	       "Environment: VIOGPU_QEMU picks the QEMU binary, "
 	       "VIOGPU_QEMU_EXTRA_ARGS\n"
-	       "appends arguments to its command line.\n";
+	       "appends arguments to its command line.\n"
+	       "Exit codes: 0 the command did what it says; 1 the device or "
+	       "the driver\n"
+	       "failed, or the picture was wrong; 2 bad input, conflicting "
+	       "settings or more\n"
+	       "than this machine or device can take, refused before "
+	       "anything started.\n";
+}
+
+bool cli_check_repeats(int argc, char **argv, const char *const *with_value)
+{
+	static const char *const common[] = {
+		"--device", "--faults", "--timeout", "--heads", "--ram", NULL};
+	for (int i = 1; i < argc; i++) {
+		bool value = false;
+		for (int k = 0; common[k] && !value; k++)
+			value = !strcmp(argv[i], common[k]);
+		for (int k = 0; with_value && with_value[k] && !value; k++)
+			value = !strcmp(argv[i], with_value[k]);
+		if (!value)
+			continue;
+		for (int j = 1; j < i; j++)
+			if (!strcmp(argv[j], argv[i]) && i + 1 < argc) {
+				cli_error(
+					"%s given twice (the second is '%s'); "
+					"give it once",
+					argv[i], argv[i + 1]);
+				return false;
+			}
+		i++; /* its value */
+	}
+	return true;
 }
 
 int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
@@ -139,13 +282,30 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
 		return -1;
 	}
 	const char *val = argv[++*i];
+	bool again = !strcmp(a, "--device")    ? c->device != NULL
+		     : !strcmp(a, "--faults")  ? c->faults != NULL
+		     : !strcmp(a, "--timeout") ? c->timeout_ms != 0
+		     : !strcmp(a, "--heads")   ? c->heads != 0
+					       : c->ram_mib != 0;
+	if (again) {
+		cli_error("%s given twice (the second is '%s'); give it once",
+			  a, val);
+		return -1;
+	}
 	if (!strcmp(a, "--device")) {
 		c->device = val;
 	} else if (!strcmp(a, "--faults")) {
+		if (!*val) {
+			cli_error(
+				"--faults wants a spec such as 'stall:cmd=9', "
+				"not ''");
+			return -1;
+		}
 		c->faults = val;
 	} else if (!strcmp(a, "--timeout")) {
 		if (!cli_parse_uint(val, 600000, &v) || v == 0) {
-			cli_error("--timeout wants milliseconds, not '%s'",
+			cli_error("--timeout wants milliseconds 1..600000, "
+				  "not '%s'",
 				  val);
 			return -1;
 		}
@@ -173,7 +333,11 @@ void cli_gpu_error(struct vg_gpu *gpu, const char *what, vg_status st)
 {
 	/* A device refusal's status names its response code. */
 	(void)gpu;
-	cli_error("%s: %s", what, vg_status_str(st));
+	if (st == VG_E_TIMEOUT)
+		cli_error("%s: %s (a slow host needs a larger --timeout)", what,
+			  vg_status_str(st));
+	else
+		cli_error("%s: %s", what, vg_status_str(st));
 }
 
 bool cli_check_head(struct vg_gpu *gpu, uint32_t head)
@@ -192,7 +356,16 @@ int cli_set_mode(struct cli_session *s, uint32_t head, uint32_t w, uint32_t h,
 		 struct vg_fb **out)
 {
 	struct vg_fb *fb;
-	vg_status st = vg_fb_create(s->gpu, w, h, &fb);
+	char size[32];
+	vg_status st = vg_gpu_check_mode(s->gpu, head, w, h);
+	if (st != VG_OK) {
+		cli_error("mode %ux%u is more than head %u can take (each side "
+			  "%d..%d, a frame at most %s of host memory)",
+			  w, h, head, CLI_MODE_MIN, CLI_MODE_MAX,
+			  cli_size_str(s->host_mem, size, sizeof(size)));
+		return CLI_EXIT_USAGE;
+	}
+	st = vg_fb_create(s->gpu, w, h, &fb);
 	if (st != VG_OK) {
 		cli_gpu_error(s->gpu, "creating the framebuffer", st);
 		return CLI_EXIT_FAIL;

@@ -10,7 +10,9 @@
 #include "viogpu/qemu.h"
 #include "viogpu/sim.h"
 
-/* Exit codes: 0 ok, 1 the device or driver failed, 2 bad input. */
+/* Exit codes: 0 the job did what it says, 1 the device or driver failed
+ * (or the picture was wrong), 2 bad input or a setting this machine or
+ * device cannot take, refused before anything started. */
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1
 #define CLI_EXIT_USAGE 2
@@ -24,7 +26,19 @@ struct cli_common {
 	int verbose;
 	unsigned ram_mib;     /* guest RAM; 0: sized from the largest frame */
 	uint64_t frame_bytes; /* largest frame the command will create */
+	unsigned frame_heads; /* heads showing such a frame at once; 0: 1 */
 };
+
+/* Each side of a mode: QEMU 7.2 refuses a scanout under 16 pixels a side
+ * (the core's vg_gpu_check_mode does too), 16384 is virtio-gpu's limit. */
+#define CLI_MODE_MIN 16
+#define CLI_MODE_MAX 16384
+/* The driver's command timeout when --timeout is not given: 5 s plus 20 ms
+ * per MiB of the largest frame (a 16K frame on QEMU/TCG needs ~15 s). */
+#define CLI_TIMEOUT_BASE_MS 5000u
+#define CLI_TIMEOUT_MS_PER_MIB 20u
+/* QEMU gets the larger of this and --timeout to start and connect. */
+#define CLI_QEMU_START_MS 10000u
 
 struct cli_session {
 	struct vg_qemu *qemu; /* one of qemu and sim */
@@ -42,6 +56,11 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i);
  * or else one line "CMD: unknown option" and CLI_EXIT_USAGE. */
 int cli_other_option(struct cli_common *c, int argc, char **argv, int *i,
 		     const char *cmd);
+/* Refuses an option given twice (the last silently winning is worse):
+ * with_value lists the command's own options that take a value (NULL
+ * terminated); the common ones are known.  Prints one line and returns
+ * false on a repeat. */
+bool cli_check_repeats(int argc, char **argv, const char *const *with_value);
 /* The help text of the common options. */
 const char *cli_common_help(void);
 
@@ -56,8 +75,23 @@ vg_status cli_device_screendump(struct cli_session *s, uint32_t head,
 /* The driver's counters, and the device model's when it is the sim. */
 void cli_print_stats(struct cli_session *s);
 
-/* Parses "WxH" (1..16384 each). */
+/* The command timeout in effect: --timeout, or the default for the
+ * largest frame the command will create. */
+uint32_t cli_timeout_ms(const struct cli_common *c);
+/* Checks an output file name before anything starts: not empty, not too
+ * long, not a directory, in an existing directory we can create files in
+ * (probed with open(), a new file removed again).  Prints one line naming
+ * opt and returns false if not. */
+bool cli_check_out(const char *opt, const char *path);
+/* "1 byte", "4095 bytes", "1 KiB", "300 MiB", "1.5 GiB": exact below
+ * 1 MiB. */
+const char *cli_size_str(uint64_t bytes, char *buf, size_t n);
+/* Parses "WxH" (CLI_MODE_MIN..CLI_MODE_MAX each). */
 bool cli_parse_mode(const char *s, uint32_t *w, uint32_t *h);
+/* Parses "WxH[,WxH...]" (at most max, none empty) into w[], h[]; prints
+ * one line naming opt and returns 0 on bad input, else the count. */
+unsigned cli_parse_mode_list(const char *opt, const char *s, uint32_t *w,
+			     uint32_t *h, unsigned max);
 bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
 /* If argv[*i] is "--head", parses its value into *head: returns 1 when
  * consumed, 0 when argv[*i] is something else, -1 after printing an

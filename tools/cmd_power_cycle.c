@@ -32,7 +32,8 @@ static void help(void)
 	       "cycle every head's screendump must equal\nthe picture before, "
 	       "and the driver must hold exactly its framebuffers\nand the "
 	       "cursor.  Prints progress, a summary with time per cycle, and\n"
-	       "exits 1 at the first mismatch.\n\n%s",
+	       "exits 1 at the first mismatch.  --hibernate and --sleep "
+	       "cannot be combined;\neach side of WxH is 64..16384.\n\n%s",
 	       cli_common_help());
 }
 
@@ -92,9 +93,14 @@ int cmd_power_cycle(int argc, char **argv)
 	struct cli_session s;
 	unsigned long cycles = 10;
 	const char *mode = "1024x768";
+	bool mode_given = false;
 	bool hibernate = true;
+	const char *power_opt = NULL;
 	uint32_t w, h;
+	static const char *const once[] = {"--cycles", "--mode", NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -102,6 +108,12 @@ int cmd_power_cycle(int argc, char **argv)
 			return CLI_EXIT_OK;
 		}
 		if (!strcmp(a, "--hibernate") || !strcmp(a, "--sleep")) {
+			if (power_opt && strcmp(power_opt, a)) {
+				cli_error("%s and %s conflict; give one",
+					  power_opt, a);
+				return CLI_EXIT_USAGE;
+			}
+			power_opt = a;
 			hibernate = !strcmp(a, "--hibernate");
 			continue;
 		}
@@ -120,6 +132,13 @@ int cmd_power_cycle(int argc, char **argv)
 			continue;
 		}
 		if (!strcmp(a, "--mode")) {
+			if (mode_given) {
+				cli_error("--mode given twice (the second is "
+					  "'%s'); give it once",
+					  argv[i + 1]);
+				return CLI_EXIT_USAGE;
+			}
+			mode_given = true;
 			mode = argv[++i];
 			continue;
 		}
@@ -131,7 +150,9 @@ int cmd_power_cycle(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	unsigned heads = c.heads ? c.heads : 1;
-	c.frame_bytes = (uint64_t)w * h * 4 * heads;
+	/* One frame: the device layer multiplies by the heads. */
+	c.frame_bytes = (uint64_t)w * h * 4;
+	c.frame_heads = heads;
 	int rc = cli_open(&c, &s);
 	if (rc)
 		return rc;

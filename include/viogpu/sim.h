@@ -71,6 +71,20 @@ struct vg_sim_counters {
 };
 void vg_sim_get_counters(struct vg_sim *sim, struct vg_sim_counters *out);
 
+/* A head's cursor as the device holds it: the last UPDATE_CURSOR's
+ * resource and hot spot, the last position, and the resource's pixels
+ * (what was transferred to the host) as 0xAARRGGBB, top-left 64 x 64. */
+struct vg_sim_cursor {
+	bool visible;
+	uint32_t resource_id; /* 0: none */
+	uint32_t hot_x, hot_y, x, y;
+	uint32_t width, height; /* of image; 0 when no resource */
+	uint32_t image[64 * 64];
+};
+/* VG_E_RANGE when head >= 16. */
+vg_status vg_sim_get_cursor(struct vg_sim *sim, unsigned head,
+			    struct vg_sim_cursor *out);
+
 /* Host-side display change (hot-plug, window resize): updates head and
  * raises VIRTIO_GPU_EVENT_DISPLAY with a config-change interrupt. */
 vg_status vg_sim_set_display(struct vg_sim *sim, unsigned head, bool enabled,

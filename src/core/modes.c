@@ -6,6 +6,11 @@
 #include "viogpu/edid.h"
 
 #define MAX_SIDE 16384u
+/* QEMU 7.2 answers SET_SCANOUT with ERR_INVALID_PARAMETER when a side is
+ * under 16 pixels (hw/display/virtio-gpu.c, virtio_gpu_do_set_scanout:
+ * "r->width < 16 || r->height < 16"); the device model takes any size.  The
+ * driver refuses such a mode itself, the same way on every device. */
+#define MIN_SIDE 16u
 
 /* Sizes every head offers when the host can take them: common desktop
  * sizes up to 4K, ultrawides, 5K and 8K. */
@@ -28,10 +33,11 @@ vg_status vg_gpu_check_mode(struct vg_gpu *gpu, uint32_t head, uint32_t width,
 {
 	if (head >= gpu->num_scanouts)
 		return VG_E_RANGE;
-	if (!width || !height || width > MAX_SIDE || height > MAX_SIDE) {
+	if (width < MIN_SIDE || height < MIN_SIDE || width > MAX_SIDE ||
+	    height > MAX_SIDE) {
 		vg_gpu_log(gpu, VG_LOG_WARN,
-			   "mode %ux%u: each side must be 1..%u", width, height,
-			   MAX_SIDE);
+			   "mode %ux%u: each side must be %u..%u", width,
+			   height, MIN_SIDE, MAX_SIDE);
 		return VG_E_RANGE;
 	}
 	if (!fits_host(gpu, width, height)) {
@@ -51,7 +57,8 @@ static void add_mode(struct vg_gpu *gpu, struct vg_mode *list, unsigned *n,
 		     unsigned cap, uint32_t w, uint32_t h, uint32_t refresh,
 		     uint32_t flags)
 {
-	if (!w || !h || w > MAX_SIDE || h > MAX_SIDE || !fits_host(gpu, w, h))
+	if (w < MIN_SIDE || h < MIN_SIDE || w > MAX_SIDE || h > MAX_SIDE ||
+	    !fits_host(gpu, w, h))
 		return;
 	for (unsigned i = 0; i < *n; i++)
 		if (list[i].width == w && list[i].height == h) {

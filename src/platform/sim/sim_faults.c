@@ -160,6 +160,15 @@ static const char *parse_term(const char *s, size_t len, struct sim_fault *f)
 	uint64_t v;
 
 	memset(f, 0, sizeof(*f));
+	/* KIND[:SELECTOR][@ARG]: one selector, and it comes before '@'. */
+	if (at && memchr(at + 1, ':', len - head_len - 1))
+		return "the selector goes before the argument "
+		       "(KIND:SELECTOR@ARG)";
+	if (at && memchr(at + 1, '@', len - head_len - 1))
+		return "one @argument per term";
+	if (colon && memchr(colon + 1, ':', head_len - kind_len - 1))
+		return "one selector per term (cmd=N, type=NAME or every=N); "
+		       "give two terms for two";
 	long k = lookup(kinds, N_ELEMS(kinds), NULL, s, kind_len);
 	if (k < 0)
 		return "unknown fault kind";
@@ -176,11 +185,11 @@ static const char *parse_term(const char *s, size_t len, struct sim_fault *f)
 		if (nl == 3 && strncasecmp(sel, "cmd", 3) == 0) {
 			f->sel = SIM_SEL_CMD;
 			if (!parse_num(val, vl, UINT64_MAX, &f->sel_arg))
-				return "cmd= needs a number >= 1";
+				return "cmd= needs a number 1..2^64-1";
 		} else if (nl == 5 && strncasecmp(sel, "every", 5) == 0) {
 			f->sel = SIM_SEL_EVERY;
 			if (!parse_num(val, vl, UINT64_MAX, &f->sel_arg))
-				return "every= needs a number >= 1";
+				return "every= needs a number 1..2^64-1";
 		} else if (nl == 4 && strncasecmp(sel, "type", 4) == 0) {
 			f->sel = SIM_SEL_TYPE;
 			long t = lookup(cmd_types, N_ELEMS(cmd_types),
