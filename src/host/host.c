@@ -113,9 +113,10 @@ vg_host_result vg_host_start(struct vg_host *h, char *msg, size_t msg_len)
 {
 	if (msg && msg_len)
 		msg[0] = '\0';
-	if (h->started)
+	if (h->start_tried)
 		return host_msg(VG_HOST_FAILED, msg, msg_len,
 				"the device was started already");
+	h->start_tried = true;
 	vg_host_result r = h->ops->start(h, msg, msg_len);
 	if (r)
 		return r;

@@ -73,6 +73,7 @@ struct vg_host {
 	struct vg_host_request req; /* device and faults point to copies */
 	char *device_copy, *faults_copy;
 	uint64_t max_hostmem;
+	bool start_tried; /* vg_host_start runs once */
 	bool started;
 	struct vg_gpu *gpu;
 	void *be; /* the backend's own state */
