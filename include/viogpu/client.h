@@ -21,6 +21,10 @@
 
 #include "viogpu/protocol.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct vgp_client;
 
 /* Writes the default socket path: $XDG_RUNTIME_DIR/viogpu.sock, or
@@ -70,5 +74,9 @@ void vgp_client_set_event_handler(struct vgp_client *c, vgp_event_fn fn,
 int vgp_client_call(struct vgp_client *c, uint32_t code, const void *body,
 		    size_t len, int fd_in, void *reply, size_t reply_cap,
 		    size_t *reply_len, int *fd_out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -359,10 +359,15 @@ struct vgp_input_event {
 };
 
 /* ---- the layout, pinned ----------------------------------------------- */
+#ifdef __cplusplus /* clients may be C++ */
+#define VGP_STATIC_ASSERT static_assert
+#else
+#define VGP_STATIC_ASSERT _Static_assert
+#endif
 #define VGP_ASSERT_SIZE(t, n)                                                  \
-	_Static_assert(sizeof(struct t) == (n), #t " size")
+	VGP_STATIC_ASSERT(sizeof(struct t) == (n), #t " size")
 #define VGP_ASSERT_OFF(t, f, n)                                                \
-	_Static_assert(offsetof(struct t, f) == (n), #t "." #f " offset")
+	VGP_STATIC_ASSERT(offsetof(struct t, f) == (n), #t "." #f " offset")
 VGP_ASSERT_SIZE(vgp_req_hdr, 16);
 VGP_ASSERT_OFF(vgp_req_hdr, length, 4);
 VGP_ASSERT_OFF(vgp_req_hdr, serial, 8);
@@ -403,22 +408,24 @@ VGP_ASSERT_SIZE(vgp_info, 16 + (24 + 16 * VGP_MAX_MODES) * VGP_MAX_HEADS);
 VGP_ASSERT_OFF(vgp_info, heads, 16);
 VGP_ASSERT_SIZE(vgp_input_event, 32);
 VGP_ASSERT_OFF(vgp_input_event, time_ns, 24);
-_Static_assert(sizeof(struct vgp_reply_hdr) + sizeof(struct vgp_info) <=
-		       VGP_MAX_REPLY,
-	       "GET_INFO fits one reply");
-_Static_assert(sizeof(struct vgp_req_hdr) + sizeof(struct vgp_create_surface) +
-			       VGP_MAX_ACCESS *
-				       sizeof(struct vgp_access_entry) <=
-		       VGP_MAX_REQUEST,
-	       "the largest CREATE_SURFACE fits one request");
-_Static_assert(sizeof(struct vgp_req_hdr) + sizeof(struct vgp_present_damage) +
-			       VGP_MAX_DAMAGE *
-				       sizeof(struct vgp_damage_rect) <=
-		       VGP_MAX_REQUEST,
-	       "the largest PRESENT_DAMAGE fits one request");
+VGP_STATIC_ASSERT(sizeof(struct vgp_reply_hdr) + sizeof(struct vgp_info) <=
+			  VGP_MAX_REPLY,
+		  "GET_INFO fits one reply");
+VGP_STATIC_ASSERT(sizeof(struct vgp_req_hdr) +
+				  sizeof(struct vgp_create_surface) +
+				  VGP_MAX_ACCESS *
+					  sizeof(struct vgp_access_entry) <=
+			  VGP_MAX_REQUEST,
+		  "the largest CREATE_SURFACE fits one request");
+VGP_STATIC_ASSERT(sizeof(struct vgp_req_hdr) +
+				  sizeof(struct vgp_present_damage) +
+				  VGP_MAX_DAMAGE *
+					  sizeof(struct vgp_damage_rect) <=
+			  VGP_MAX_REQUEST,
+		  "the largest PRESENT_DAMAGE fits one request");
 /* The seed's numbers survive the encoding. */
-_Static_assert(VGP_CLEAR_PIXEL == 0x0022a008u,
-	       "CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_BUFFERED, "
-	       "FILE_WRITE_ACCESS)");
+VGP_STATIC_ASSERT(VGP_CLEAR_PIXEL == 0x0022a008u,
+		  "CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_BUFFERED, "
+		  "FILE_WRITE_ACCESS)");
 
 #endif
