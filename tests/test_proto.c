@@ -112,6 +112,7 @@ static void test_valid_records(void **state)
 		assert_int_equal(r.code, c);
 		assert_int_equal(r.serial, 1000 + i);
 		assert_int_equal(r.fd, in ? memfd : -1);
+		assert_int_equal(n % 8, 0); /* every record: 8-byte multiple */
 		/* the body landed in the union as sent */
 		assert_memory_equal(&r.u, buf + 16,
 				    c == VGP_CREATE_SURFACE ||
@@ -127,6 +128,40 @@ static void test_valid_records(void **state)
 	n = proto_build(buf, VGP_PRESENT_DAMAGE, 1);
 	assert_int_equal(dec(n, NULL, 0, &r), VGP_OK);
 	assert_int_equal(r.u.damage.rects[1].x, -5);
+	/* the largest counted tails */
+	struct vgp_create_surface cs = {
+		VGP_SURFACE_SHARED_RESOURCE |
+			VGP_SURFACE_RESTRICT_SHARED_ACCESS,
+		0,
+		8,
+		8,
+		VGP_FORMAT_XRGB8888,
+		0,
+		VGP_MAX_ACCESS,
+		0};
+	struct vgp_req_hdr h = {
+		VGP_CREATE_SURFACE,
+		(uint32_t)(16 + sizeof(cs) + 8 * VGP_MAX_ACCESS), 5,
+		VGP_VERSION_MAJOR, 0};
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, &h, 16);
+	memcpy(buf + 16, &cs, sizeof(cs));
+	for (uint32_t i = 0; i < VGP_MAX_ACCESS; i++) {
+		struct vgp_access_entry e = {VGP_ACCESS_UID, 100 + i};
+		memcpy(buf + 16 + sizeof(cs) + 8 * i, &e, 8);
+	}
+	assert_int_equal(dec(h.length, NULL, 0, &r), VGP_OK);
+	assert_int_equal(r.u.create.access[VGP_MAX_ACCESS - 1].id,
+			 100 + VGP_MAX_ACCESS - 1);
+	struct vgp_present_damage pd = {3, VGP_MAX_DAMAGE};
+	h = (struct vgp_req_hdr){VGP_PRESENT_DAMAGE,
+				 (uint32_t)(16 + 8 + 16 * VGP_MAX_DAMAGE), 6,
+				 VGP_VERSION_MAJOR, 0};
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, &h, 16);
+	memcpy(buf + 16, &pd, sizeof(pd));
+	assert_int_equal(dec(h.length, NULL, 0, &r), VGP_OK);
+	assert_int_equal(r.u.damage.d.nrects, VGP_MAX_DAMAGE);
 	n = proto_build(buf, VGP_BLIT, 1);
 	assert_int_equal(dec(n, &memfd, 1, &r), VGP_OK);
 	assert_int_equal(r.fd_size, 4096);
