@@ -50,8 +50,8 @@ static inline size_t proto_build(uint8_t *buf, uint32_t code, uint32_t serial)
 			0,
 			2,
 			0};
-		struct vgp_access_entry e[2] = {{VGP_ACCESS_UID, 1000},
-						{VGP_ACCESS_PID, 4242}};
+		struct vgp_access_entry e[2] = {{VGP_ACL_UID, 1000},
+						{VGP_ACL_PID, 4242}};
 		memcpy(b, &s, sizeof(s));
 		memcpy(b + sizeof(s), e, sizeof(e));
 		len = sizeof(s) + sizeof(e);

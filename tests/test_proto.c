@@ -123,7 +123,7 @@ static void test_valid_records(void **state)
 	size_t n = proto_build(buf, VGP_CREATE_SURFACE, 1);
 	assert_int_equal(dec(n, NULL, 0, &r), VGP_OK);
 	assert_int_equal(r.u.create.s.naccess, 2);
-	assert_int_equal(r.u.create.access[1].kind, VGP_ACCESS_PID);
+	assert_int_equal(r.u.create.access[1].kind, VGP_ACL_PID);
 	assert_int_equal(r.u.create.access[1].id, 4242);
 	n = proto_build(buf, VGP_PRESENT_DAMAGE, 1);
 	assert_int_equal(dec(n, NULL, 0, &r), VGP_OK);
@@ -147,7 +147,7 @@ static void test_valid_records(void **state)
 	memcpy(buf, &h, 16);
 	memcpy(buf + 16, &cs, sizeof(cs));
 	for (uint32_t i = 0; i < VGP_MAX_ACCESS; i++) {
-		struct vgp_access_entry e = {VGP_ACCESS_UID, 100 + i};
+		struct vgp_access_entry e = {VGP_ACL_UID, 100 + i};
 		memcpy(buf + 16 + sizeof(cs) + 8 * i, &e, 8);
 	}
 	assert_int_equal(dec(h.length, NULL, 0, &r), VGP_OK);

@@ -107,7 +107,7 @@ static void test_create_rules(void **state)
 	struct vgp_access_entry list[VGP_MAX_ACCESS];
 	(void)state;
 	for (size_t i = 0; i < VGP_MAX_ACCESS; i++)
-		list[i] = (struct vgp_access_entry){VGP_ACCESS_UID,
+		list[i] = (struct vgp_access_entry){VGP_ACL_UID,
 						    1000 + (uint32_t)i};
 	for (size_t i = 0; i < sizeof(create_cases) / sizeof(create_cases[0]);
 	     i++) {
@@ -138,7 +138,7 @@ static void test_create_rules(void **state)
  * allowed exactly when the three flag rules say so. */
 static void test_create_every_flag_set(void **state)
 {
-	struct vgp_access_entry one = {VGP_ACCESS_PID, 1};
+	struct vgp_access_entry one = {VGP_ACL_PID, 1};
 	(void)state;
 	for (uint32_t f = 0; f <= VGP_SURFACE_ALL_FLAGS; f++) {
 		int primary = !!(f & P);
@@ -209,9 +209,9 @@ static void test_open_rules(void **state)
 		if (c->flags & RSA) {
 			s.naccess = 2;
 			s.access[0] =
-				(struct vgp_access_entry){VGP_ACCESS_UID, 2000};
+				(struct vgp_access_entry){VGP_ACL_UID, 2000};
 			s.access[1] =
-				(struct vgp_access_entry){VGP_ACCESS_PID, 300};
+				(struct vgp_access_entry){VGP_ACL_PID, 300};
 		}
 		struct vgp_client_id who = {c->conn, c->uid, c->pid};
 		enum vgp_status st = vgp_surface_check_open(&s, &who, c->mode);

@@ -61,7 +61,10 @@
 #define VGP_METHOD_IN_DIRECT 1u	 /* request carries one fd in */
 #define VGP_METHOD_OUT_DIRECT 2u /* a VGP_OK reply carries one fd out */
 #define VGP_METHOD_NEITHER 3u	 /* unused: refused */
-/* Required access (FILE_ANY_ACCESS, FILE_READ_ACCESS, FILE_WRITE_ACCESS). */
+/* Required access (FILE_ANY_ACCESS, FILE_READ_ACCESS, FILE_WRITE_ACCESS):
+ * a WRITE code on a surface needs it opened with VGP_OPEN_WRITE, a READ
+ * code VGP_OPEN_READ (a surface's creator holds both); else the server
+ * answers VGP_E_ACCESS_DENIED. */
 #define VGP_ACCESS_ANY 0u
 #define VGP_ACCESS_READ 1u
 #define VGP_ACCESS_WRITE 2u
@@ -178,8 +181,8 @@ struct vgp_set_mode {
 #define VGP_SURFACE_ALL_FLAGS 0x7fu
 
 enum vgp_access_kind {
-	VGP_ACCESS_UID = 1, /* the opener's user id (SO_PEERCRED) */
-	VGP_ACCESS_PID = 2, /* the opener's process id (SO_PEERCRED) */
+	VGP_ACL_UID = 1, /* the opener's user id (SO_PEERCRED) */
+	VGP_ACL_PID = 2, /* the opener's process id (SO_PEERCRED) */
 };
 struct vgp_access_entry {
 	uint32_t kind; /* enum vgp_access_kind */

@@ -130,7 +130,7 @@ static enum vgp_status check_create(struct vgp_request *req,
 	       s->naccess * sizeof(struct vgp_access_entry));
 	for (uint32_t i = 0; i < s->naccess; i++) {
 		uint32_t k = req->u.create.access[i].kind;
-		if (k != VGP_ACCESS_UID && k != VGP_ACCESS_PID)
+		if (k != VGP_ACL_UID && k != VGP_ACL_PID)
 			return VGP_E_BAD_REQUEST;
 	}
 	return VGP_OK;

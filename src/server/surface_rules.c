@@ -57,8 +57,8 @@ static int on_list(const struct vgp_surface_acl *s,
 {
 	for (uint32_t i = 0; i < s->naccess && i < VGP_MAX_ACCESS; i++) {
 		const struct vgp_access_entry *e = &s->access[i];
-		if ((e->kind == VGP_ACCESS_UID && e->id == who->uid) ||
-		    (e->kind == VGP_ACCESS_PID && e->id == who->pid))
+		if ((e->kind == VGP_ACL_UID && e->id == who->uid) ||
+		    (e->kind == VGP_ACL_PID && e->id == who->pid))
 			return 1;
 	}
 	return 0;
