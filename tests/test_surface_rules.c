@@ -225,12 +225,42 @@ static void test_open_rules(void **state)
 	}
 }
 
+static void test_code_access(void **state)
+{
+	static const struct {
+		uint32_t code, mode;
+		enum vgp_status want;
+	} cases[] = {
+		{VGP_DRAW_LINE, VGP_OPEN_WRITE, VGP_OK},
+		{VGP_DRAW_LINE, VGP_OPEN_READ, VGP_E_ACCESS_DENIED},
+		{VGP_CLEAR_PIXEL, VGP_OPEN_READ, VGP_E_ACCESS_DENIED},
+		{VGP_SWAP_BUFFERS, VGP_OPEN_WRITE, VGP_OK},
+		{VGP_BLIT, VGP_OPEN_READ | VGP_OPEN_WRITE, VGP_OK},
+		{VGP_PRESENT_DAMAGE, VGP_OPEN_READ, VGP_E_ACCESS_DENIED},
+		{VGP_CLOSE_SURFACE, VGP_OPEN_READ, VGP_OK}, /* ANY */
+		{VGP_CLOSE_SURFACE, VGP_OPEN_WRITE, VGP_OK},
+		{VGP_GET_BUFFER, VGP_OPEN_WRITE, VGP_E_ACCESS_DENIED},
+		{VGP_GET_BUFFER, VGP_OPEN_READ, VGP_OK},
+		/* both bits (FILE_READ_ACCESS | FILE_WRITE_ACCESS) need both */
+		{VGP_CTL_CODE(0x22, 0x900, 0, 3), VGP_OPEN_WRITE,
+		 VGP_E_ACCESS_DENIED},
+		{VGP_CTL_CODE(0x22, 0x900, 0, 3),
+		 VGP_OPEN_READ | VGP_OPEN_WRITE, VGP_OK},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(
+			vgp_surface_check_code(cases[i].code, cases[i].mode),
+			cases[i].want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_rules),
 		cmocka_unit_test(test_create_every_flag_set),
 		cmocka_unit_test(test_open_rules),
+		cmocka_unit_test(test_code_access),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,3 +89,14 @@ enum vgp_status vgp_surface_check_read(const struct vgp_surface_acl *s,
 {
 	return vgp_surface_check_open(s, who, VGP_OPEN_READ);
 }
+
+enum vgp_status vgp_surface_check_code(uint32_t code, uint32_t open_mode)
+{
+	uint32_t a = VGP_CTL_ACCESS(code);
+
+	if ((a & VGP_ACCESS_WRITE) && !(open_mode & VGP_OPEN_WRITE))
+		return VGP_E_ACCESS_DENIED;
+	if ((a & VGP_ACCESS_READ) && !(open_mode & VGP_OPEN_READ))
+		return VGP_E_ACCESS_DENIED;
+	return VGP_OK;
+}

@@ -71,6 +71,12 @@ enum vgp_status vgp_surface_check_open(const struct vgp_surface_acl *s,
 				       const struct vgp_client_id *who,
 				       uint32_t mode);
 
+/* Does a surface opened with `open_mode` (VGP_OPEN_*; its creator holds
+ * both) allow request `code`?  A code's CTL access bits decide: WRITE needs
+ * VGP_OPEN_WRITE, READ needs VGP_OPEN_READ, ANY needs nothing.
+ * VGP_OK or VGP_E_ACCESS_DENIED. */
+enum vgp_status vgp_surface_check_code(uint32_t code, uint32_t open_mode);
+
 /* May `who` read the pixels of `s` (GET_BUFFER of a head it scans out, the
  * viewer)?  Same as opening it for reading.  The host (QEMU's display, a
  * screendump) still sees every scanout: RESTRICTED_CONTENT keeps pixels
