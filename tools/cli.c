@@ -124,18 +124,8 @@ uint32_t cli_timeout_ms(const struct cli_common *c)
 
 const char *cli_size_str(uint64_t bytes, char *buf, size_t n)
 {
-	if (bytes < (1u << 10) || (bytes < (1u << 20) && bytes % 1024))
-		snprintf(buf, n, "%llu byte%s", (unsigned long long)bytes,
-			 bytes == 1 ? "" : "s");
-	else if (bytes < (1u << 20))
-		snprintf(buf, n, "%llu KiB", (unsigned long long)bytes >> 10);
-	else if (bytes < (1ull << 30) || bytes % (1ull << 30) == 0)
-		snprintf(buf, n, bytes < (1ull << 30) ? "%.4g MiB" : "%.4g GiB",
-			 bytes < (1ull << 30) ? (double)bytes / (1 << 20)
-					      : (double)bytes / (1 << 30));
-	else
-		snprintf(buf, n, "%.4g GiB", (double)bytes / (1 << 30));
-	return buf;
+	/* One way to write sizes: the host layer's messages use it too. */
+	return vg_host_size_str(bytes, buf, n);
 }
 
 bool cli_check_out(const char *opt, const char *path)
@@ -331,11 +321,9 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i)
 
 void cli_gpu_error(struct vg_gpu *gpu, const char *what, vg_status st)
 {
-	struct vg_status_detail d = vg_gpu_last_error(gpu);
-	if (st == VG_E_DEVICE)
-		cli_error("%s: %s (%s)", what, vg_status_str(st),
-			  vg_resp_type_str(d.resp_type));
-	else if (st == VG_E_TIMEOUT)
+	/* A device refusal's status names its response code. */
+	(void)gpu;
+	if (st == VG_E_TIMEOUT)
 		cli_error("%s: %s (a slow host needs a larger --timeout)", what,
 			  vg_status_str(st));
 	else
@@ -387,7 +375,7 @@ int cli_screendump_png(struct cli_session *s, uint32_t head, const char *path,
 {
 	uint32_t *px = NULL, w = 0, h = 0;
 	char err[256];
-	vg_status st = cli_device_screendump(s, head, &px, &w, &h);
+	vg_status st = vg_host_screendump(s->host, head, &px, &w, &h);
 	if (st != VG_OK) {
 		cli_error("screendump of head %u failed: %s", head,
 			  vg_status_str(st));
@@ -420,4 +408,93 @@ int cli_other_option(struct cli_common *c, int argc, char **argv, int *i,
 	if (r == 0)
 		cli_error("%s: unknown option '%s'", cmd, argv[*i]);
 	return CLI_EXIT_USAGE;
+}
+
+int cli_open(const struct cli_common *c, struct cli_session *s)
+{
+	struct vg_host_request rq = {
+		.device = c->device,
+		.faults = c->faults,
+		.heads = c->heads,
+		.ram_mib = c->ram_mib,
+		.frame_bytes = c->frame_bytes,
+		.frame_heads = c->frame_heads,
+		.timeout_ms = cli_timeout_ms(c),
+		.verbose = c->verbose,
+		.auto_recover = true,
+	};
+	char msg[768];
+
+	memset(s, 0, sizeof(*s));
+	s->stats = c->stats;
+	vg_host_result r = vg_host_prepare(&rq, &s->host, msg, sizeof(msg));
+	if (r == VG_HOST_OK) {
+		if (c->verbose)
+			fprintf(stderr, "viogpu: command timeout %u ms (%s)\n",
+				cli_timeout_ms(c),
+				c->timeout_ms ? "--timeout"
+					      : "default: 5000 + 20 per MiB "
+						"of frame");
+		r = vg_host_start(s->host, msg, sizeof(msg));
+	}
+	if (r != VG_HOST_OK) {
+		cli_error("%s", msg);
+		vg_host_close(s->host);
+		memset(s, 0, sizeof(*s));
+		return r == VG_HOST_REFUSED ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	}
+	s->gpu = vg_host_gpu(s->host);
+	s->host_mem = vg_host_max_hostmem(s->host);
+	return CLI_EXIT_OK;
+}
+
+void cli_print_stats(struct cli_session *s)
+{
+	struct vg_host_counters hc;
+	vg_host_counters(s->host, &hc);
+	const struct vg_gpu_stats *g = &hc.driver;
+	printf("driver:   %llu commands, %llu doorbells (%llu suppressed), "
+	       "%llu interrupts\n",
+	       (unsigned long long)g->commands, (unsigned long long)g->notifies,
+	       (unsigned long long)g->notifies_suppressed,
+	       (unsigned long long)g->interrupts);
+	printf("calls that failed:          %llu device refusals (ERR_*), "
+	       "%llu timeouts\n",
+	       (unsigned long long)g->device_errors,
+	       (unsigned long long)g->timeouts);
+	printf("device protocol violations: %llu bad responses, %llu bogus "
+	       "used-ring entries, %llu late completions\n",
+	       (unsigned long long)g->bad_responses,
+	       (unsigned long long)g->bad_used_entries,
+	       (unsigned long long)g->late_completions);
+	printf("recoveries:                 %llu device resets\n",
+	       (unsigned long long)g->resets);
+	printf("held:     %u resources, %llu bytes of backing\n",
+	       g->live_resources, (unsigned long long)g->live_backing_bytes);
+	const unsigned all = VG_HOST_DEV_COMMANDS | VG_HOST_DEV_HOLDS |
+			     VG_HOST_DEV_INTERRUPTS;
+	if ((hc.device_has & all) == all) {
+		/* The device counts every reset it sees: the driver's at
+		 * bring-up (and at each D0) as well as its recoveries. */
+		printf("%s: %llu commands, %llu errors sent, %llu "
+		       "faults injected, %llu interrupts, %llu resets "
+		       "(bring-up "
+		       "included); holds %u resources, %u backings, %llu "
+		       "bytes\n",
+		       hc.device_name, (unsigned long long)hc.device.commands,
+		       (unsigned long long)hc.device.error_responses,
+		       (unsigned long long)hc.device.faults_injected,
+		       (unsigned long long)hc.device.interrupts,
+		       (unsigned long long)hc.device.resets,
+		       hc.device.live_resources, hc.device.attached_backings,
+		       (unsigned long long)hc.device.hostmem_bytes);
+	}
+}
+
+void cli_close(struct cli_session *s)
+{
+	if (s->gpu && s->stats)
+		cli_print_stats(s);
+	vg_host_close(s->host);
+	memset(s, 0, sizeof(*s));
 }

@@ -7,8 +7,7 @@
 #include <stdint.h>
 
 #include "viogpu/gpu.h"
-#include "viogpu/qemu.h"
-#include "viogpu/sim.h"
+#include "viogpu/host.h"
 
 /* Exit codes: 0 the job did what it says, 1 the device or driver failed
  * (or the picture was wrong), 2 bad input or a setting this machine or
@@ -37,16 +36,13 @@ struct cli_common {
  * per MiB of the largest frame (a 16K frame on QEMU/TCG needs ~15 s). */
 #define CLI_TIMEOUT_BASE_MS 5000u
 #define CLI_TIMEOUT_MS_PER_MIB 20u
-/* QEMU gets the larger of this and --timeout to start and connect. */
-#define CLI_QEMU_START_MS 10000u
-
+/* A device with the driver on it, through the host layer
+ * (include/viogpu/host.h): no command asks which kind it is. */
 struct cli_session {
-	struct vg_qemu *qemu; /* one of qemu and sim */
-	struct vg_sim *sim;
-	struct vg_gpu *gpu;
+	struct vg_host *host;
+	struct vg_gpu *gpu; /* vg_host_gpu(host) */
 	bool stats;
-	uint64_t host_mem;	/* what the device gives 2D resources */
-	uint8_t edid[16][1024]; /* --device sim,edidN=FILE contents */
+	uint64_t host_mem; /* what the device gives 2D resources */
 };
 
 /* Parses a common option at argv[*i]; returns 1 if consumed (advancing
@@ -64,15 +60,13 @@ bool cli_check_repeats(int argc, char **argv, const char *const *with_value);
 /* The help text of the common options. */
 const char *cli_common_help(void);
 
-/* Starts the device and the driver (cli_device.c).  Prints one line and
- * returns CLI_EXIT_USAGE for bad --device/--faults text or a missing QEMU,
- * CLI_EXIT_FAIL otherwise. */
+/* Starts the device and the driver through the host layer.  Prints one
+ * line and returns CLI_EXIT_USAGE for bad --device/--faults text or a
+ * missing QEMU (VG_HOST_REFUSED), CLI_EXIT_FAIL otherwise. */
 int cli_open(const struct cli_common *c, struct cli_session *s);
 /* Prints the counters if --stats, stops the driver and the device. */
 void cli_close(struct cli_session *s);
-vg_status cli_device_screendump(struct cli_session *s, uint32_t head,
-				uint32_t **px, uint32_t *w, uint32_t *h);
-/* The driver's counters, and the device model's when it is the sim. */
+/* The driver's counters, and the device's own where it has them. */
 void cli_print_stats(struct cli_session *s);
 
 /* The command timeout in effect: --timeout, or the default for the

@@ -44,7 +44,7 @@ static int check_cycle(struct cli_session *s, struct vg_fb **fbs,
 {
 	for (unsigned h = 0; h < heads; h++) {
 		uint32_t *px = NULL, w = 0, hh = 0, fx = 0, fy = 0;
-		vg_status st = cli_device_screendump(s, h, &px, &w, &hh);
+		vg_status st = vg_host_screendump(s->host, h, &px, &w, &hh);
 		if (st != VG_OK) {
 			cli_error("cycle %lu: screendump of head %u: %s", cycle,
 				  h, vg_status_str(st));
@@ -74,15 +74,14 @@ static int check_cycle(struct cli_session *s, struct vg_fb **fbs,
 			  cycle, gs.live_resources, heads + 1);
 		return CLI_EXIT_FAIL;
 	}
-	if (s->sim) {
-		struct vg_sim_counters c;
-		vg_sim_get_counters(s->sim, &c);
-		if (c.live_resources != heads + 1) {
-			cli_error("cycle %lu: the device holds %u resources, "
-				  "expected %u",
-				  cycle, c.live_resources, heads + 1);
-			return CLI_EXIT_FAIL;
-		}
+	struct vg_host_counters hc;
+	vg_host_counters(s->host, &hc);
+	if ((hc.device_has & VG_HOST_DEV_HOLDS) &&
+	    hc.device.live_resources != heads + 1) {
+		cli_error("cycle %lu: the device holds %u resources, expected "
+			  "%u",
+			  cycle, hc.device.live_resources, heads + 1);
+		return CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;
 }
@@ -207,8 +206,7 @@ int cmd_power_cycle(int argc, char **argv)
 		double t0 = cli_now_ms();
 		st = vg_gpu_set_power(s.gpu, VG_POWER_D3, why);
 		if (st == VG_OK)
-			st = s.sim ? vg_sim_power_cycle(s.sim, hibernate)
-				   : vg_qemu_power_cycle(s.qemu, hibernate);
+			st = vg_host_power_cycle(s.host, hibernate);
 		if (st == VG_OK)
 			st = vg_gpu_set_power(s.gpu, VG_POWER_D0, why);
 		times[n - 1] = cli_now_ms() - t0;

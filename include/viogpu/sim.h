@@ -38,6 +38,9 @@ struct vg_sim_config {
 	uint32_t max_backing_entries; /* per ATTACH_BACKING; 0: 16384 */
 	uint64_t ram_bytes; /* guest memory for DMA; 0: 1 GiB (lazy) */
 	const char *faults; /* fault spec, NULL for a well-behaved device */
+	/* Display events set the event register but raise no interrupt, as
+	 * if every config interrupt were lost. */
+	bool lose_config_irq;
 	int verbose;
 };
 
@@ -45,6 +48,9 @@ struct vg_sim_config {
  * VG_E_INVAL with one line on stderr naming the bad term. */
 vg_status vg_sim_create(const struct vg_sim_config *cfg, struct vg_sim **out);
 void vg_sim_destroy(struct vg_sim *sim); /* accepts NULL */
+/* Checks a fault spec without a device: VG_OK, or VG_E_INVAL with one
+ * line in why naming the bad term (what vg_sim_create would print). */
+vg_status vg_sim_check_faults(const char *spec, char *why, size_t why_len);
 struct vg_os *vg_sim_os(struct vg_sim *sim);
 
 /* What head scans out, as 0x00RRGGBB pixels; caller frees *pixels.

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * vg_gpu_present_source and vg_gpu_cursor_set_shape: validation and glue
- * over the pure blit and cursor-shape code, reaching the gpu only through
- * its public calls (vg_gpu_head_fb, vg_gpu_present, vg_gpu_cursor_update)
- * and the head's converter (hdr_head.h).
+ * over the pure blit and cursor-shape code.  Public calls: one check at the
+ * top (vg_gpu_gate), then internal operations (vg_present_fb per chunk,
+ * vg_cursor_set), so a multi-chunk present never recovers half-way.  The
+ * head's converter comes from its colorimetry (hdr_head.h).
  */
 #include "blit.h"
 #include "cursor_shape.h"
+#include "gpu_internal.h"
 #include "hdr_head.h"
-#include "viogpu/gpu.h"
 
 /* Changed rectangles presented at a time: bounds the stack (1 KiB) for
  * any number of moves and dirty rectangles.  Presenting in chunks is
@@ -17,21 +18,19 @@
 
 static vg_status gate(struct vg_gpu *gpu, uint32_t head)
 {
-	struct vg_gpu_info info;
-
 	/* Checked first so a powered-down gpu's framebuffer is not drawn
 	 * into behind the OS's back. */
-	if (vg_gpu_power_state(gpu) != VG_POWER_D0)
-		return VG_E_POWER;
-	vg_gpu_get_info(gpu, &info);
-	return head < info.num_scanouts ? VG_OK : VG_E_RANGE;
+	vg_status st = vg_gpu_gate(gpu);
+	if (st != VG_OK)
+		return st;
+	return head < gpu->num_scanouts ? VG_OK : VG_E_RANGE;
 }
 
 static vg_status present_chunk(struct vg_gpu *gpu, struct vg_fb *fb,
 			       const struct vg_rect *rects, unsigned n)
 {
-	/* n == 0 would mean "the whole frame" to vg_gpu_present. */
-	return n ? vg_gpu_present(gpu, fb, rects, n) : VG_OK;
+	/* n == 0 would mean "the whole frame" to vg_present_fb. */
+	return n ? vg_present_fb(gpu, fb, rects, n) : VG_OK;
 }
 
 vg_status vg_gpu_present_source(struct vg_gpu *gpu, uint32_t head,
@@ -49,6 +48,8 @@ vg_status vg_gpu_present_source(struct vg_gpu *gpu, uint32_t head,
 	struct vg_fb *fb = vg_gpu_head_fb(gpu, head);
 	if (!fb || (ndirty && !dirty))
 		return VG_E_INVAL;
+	if (!fb->on_device)
+		return VG_E_NEEDS_RESET; /* as vg_gpu_present says */
 	struct vg_blit_fb bf = {vg_fb_pixels(fb), vg_fb_stride(fb),
 				vg_fb_width(fb), vg_fb_height(fb)};
 	st = vg_blit_check(&bf, src, moves, nmoves);
@@ -91,6 +92,8 @@ vg_status vg_gpu_cursor_set_shape(struct vg_gpu *gpu, uint32_t head,
 	st = vg_cursor_shape_to_argb(shape, image);
 	if (st != VG_OK)
 		return st;
-	return vg_gpu_cursor_update(gpu, head, image, shape->hot_x,
-				    shape->hot_y, x, y);
+	if (shape->hot_x >= VG_CURSOR_SIZE || shape->hot_y >= VG_CURSOR_SIZE)
+		return VG_E_RANGE; /* as vg_gpu_cursor_update says */
+	return vg_cursor_set(gpu, head, image, shape->hot_x, shape->hot_y, x,
+			     y);
 }

@@ -208,14 +208,20 @@ static void os_bar_write(struct vg_os *os, unsigned bar, uint64_t off,
 		vgq_qtest_write(q->qt, q->pci.bar_base[bar] + off, width, val);
 }
 
-static vg_status os_irq_connect(struct vg_os *os, vg_isr_fn isr, void *ctx)
+static vg_status os_irq_connect(struct vg_os *os, vg_isr_fn isr, vg_dpc_fn dpc,
+				void *ctx)
 {
-	return vgp_intx_connect(&to_qemu(os)->irq.intx, isr, ctx);
+	return vgp_intx_connect(&to_qemu(os)->irq.intx, isr, dpc, ctx);
 }
 
 static void os_irq_disconnect(struct vg_os *os)
 {
 	vgp_intx_disconnect(&to_qemu(os)->irq.intx);
+}
+
+static void os_dpc_request(struct vg_os *os)
+{
+	vgp_intx_request_dpc(&to_qemu(os)->irq.intx);
 }
 
 /* ---- locks and events ---- */
@@ -277,6 +283,7 @@ static const struct vg_os_ops qemu_os_ops = {
 	.bar_write = os_bar_write,
 	.irq_connect = os_irq_connect,
 	.irq_disconnect = os_irq_disconnect,
+	.dpc_request = os_dpc_request,
 	.lock_create = os_lock_create,
 	.lock_destroy = os_lock_destroy,
 	.lock = vgp_lock,

@@ -60,6 +60,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "viogpu/sim.h"
 #include "viogpu/wire.h"
 
 struct name_val {
@@ -237,7 +238,10 @@ static const char *parse_term(const char *s, size_t len, struct sim_fault *f)
 	return NULL;
 }
 
-vg_status sim_faults_parse(const char *spec, struct sim_faults *out)
+/* Parses spec into out; on a bad term one line naming it goes into why
+ * (NULL: stderr). */
+static vg_status parse_spec(const char *spec, struct sim_faults *out,
+			    char *why_buf, size_t why_len)
 {
 	memset(out, 0, sizeof(*out));
 	if (!spec || !*spec)
@@ -264,9 +268,15 @@ vg_status sim_faults_parse(const char *spec, struct sim_faults *out)
 		const char *why = len ? parse_term(t, len, &out->v[out->n])
 				      : "empty term";
 		if (why) {
-			fprintf(stderr,
-				"viogpu-sim: bad fault term '%.*s': %s\n",
-				(int)len, t, why);
+			if (why_buf)
+				snprintf(why_buf, why_len,
+					 "bad fault term '%.*s': %s", (int)len,
+					 t, why);
+			else
+				fprintf(stderr,
+					"viogpu-sim: bad fault term '%.*s': "
+					"%s\n",
+					(int)len, t, why);
 			sim_faults_free(out);
 			return VG_E_INVAL;
 		}
@@ -276,6 +286,21 @@ vg_status sim_faults_parse(const char *spec, struct sim_faults *out)
 		p = end + 1;
 	}
 	return VG_OK;
+}
+
+vg_status sim_faults_parse(const char *spec, struct sim_faults *out)
+{
+	return parse_spec(spec, out, NULL, 0);
+}
+
+vg_status vg_sim_check_faults(const char *spec, char *why, size_t why_len)
+{
+	struct sim_faults f;
+	vg_status st = parse_spec(spec, &f, why, why_len);
+	if (st == VG_E_NOMEM && why && why_len)
+		snprintf(why, why_len, "out of memory");
+	sim_faults_free(&f);
+	return st;
 }
 
 void sim_faults_free(struct sim_faults *f)
