@@ -43,8 +43,9 @@ check: build $(TSAN_BUILD)/build.ninja format-check fuzz
 # the EDID decoder (seeded with tests/data/edid, which it never writes
 # to), and over the display server's request decoder.
 fuzz: deps $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) tests/fuzz_device tests/fuzz_edid tests/fuzz_proto
-	mkdir -p $(FUZZ_CORPUS) $(FUZZ_CORPUS)-edid $(FUZZ_CORPUS)-proto
+	ninja -C $(FUZZ_BUILD) tests/fuzz_device tests/fuzz_edid tests/fuzz_proto \
+		tests/fuzz_png tests/fuzz_png_standalone
+	mkdir -p $(FUZZ_CORPUS) $(FUZZ_CORPUS)-edid $(FUZZ_CORPUS)-proto $(FUZZ_CORPUS)-png $(FUZZ_CORPUS)-png-seeds
 	./$(FUZZ_BUILD)/tests/fuzz_device $(FUZZ_CORPUS) -max_total_time=$(FUZZ_SECONDS) \
 		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
 		test $${PIPESTATUS[0]} -eq 0
@@ -54,6 +55,11 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 		test $${PIPESTATUS[0]} -eq 0
 	./$(FUZZ_BUILD)/tests/fuzz_proto $(FUZZ_CORPUS)-proto \
 		-max_total_time=$(FUZZ_SECONDS) -max_len=$$((512 + 64 + 3)) \
+		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
+		test $${PIPESTATUS[0]} -eq 0
+	./$(FUZZ_BUILD)/tests/fuzz_png_standalone --write-seeds $(FUZZ_CORPUS)-png-seeds >/dev/null
+	./$(FUZZ_BUILD)/tests/fuzz_png $(FUZZ_CORPUS)-png $(FUZZ_CORPUS)-png-seeds \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 -malloc_limit_mb=4096 \
 		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
 		test $${PIPESTATUS[0]} -eq 0
 
