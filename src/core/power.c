@@ -48,7 +48,7 @@ static vg_status power_down(struct vg_gpu *gpu, enum vg_power_reason reason)
 
 	/* The device owns nothing now: abandoned requests and quarantined
 	 * resources are ours again. */
-	(void)vg_gpu_take_back(gpu);
+	(void)vg_device_take_back(gpu);
 	if (gpu->irq_connected)
 		gpu->os->ops->irq_disconnect(gpu->os);
 	gpu->irq_connected = false;
