@@ -20,9 +20,10 @@
  * header, as WDDM serializes DDIs at the same synchronization level.
  * Completions are collected by the core's deferred routine on the
  * platform's DPC thread (os.h), which also calls
- * options.on_display_change.  vg_gpu_get_info and vg_gpu_get_stats only
- * read: a second thread may call them while a call runs (the values may
- * be a moment old).  vg_gpu_destroy runs alone.
+ * options.on_display_change.  The getters are calls like the others:
+ * serialize them too (vg_gpu_get_stats locks only the queue counters the
+ * deferred routine changes; the rest change under the caller's calls).
+ * vg_gpu_destroy runs alone: no other call on this gpu during or after.
  *
  * Errors: each call returns its own vg_status; a device refusal is the
  * VG_E_DEVICE_* status of its response code (status.h).

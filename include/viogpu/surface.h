@@ -15,11 +15,11 @@
  * it.
  *
  * Threading: serialized by the caller with the other calls on the gpu
- * (gpu.h).  The getters (pixels, width, height, stride, ids) only read
- * fixed fields: any thread may call them while the fb lives.  vg_fb_create
- * returns VG_E_POWER outside D0 and VG_E_TAKEN_BACK after vg_gpu_take_back;
- * vg_fb_destroy works in any state (outside D0 it frees driver memory
- * only).
+ * (gpu.h).  vg_fb_pixels, vg_fb_width, vg_fb_height and vg_fb_stride
+ * read fields fixed at create: any thread may call them while the fb
+ * lives.  vg_fb_create returns VG_E_POWER outside D0 and VG_E_TAKEN_BACK
+ * after vg_gpu_take_back; vg_fb_destroy works in any state (outside D0
+ * or taken back it frees driver memory only).
  */
 #ifndef VIOGPU_SURFACE_H
 #define VIOGPU_SURFACE_H

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The D0 <-> D3 state machine (see vg_gpu_set_power in gpu.h). */
+/* The D0 <-> D3 state machine (see vg_gpu_set_power in power.h). */
 #include "gpu_internal.h"
 
 const char *vg_power_reason_str(enum vg_power_reason reason)
