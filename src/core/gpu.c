@@ -119,9 +119,9 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 			gpu->scanout_fb[h] = NULL;
 		gpu->hung = true;
 	}
-	/* Outside D0 the device is not told anything (it was reset when it
-	 * went down); internal operations only, so nothing here resets. */
-	bool d0 = vg_gpu_power_state(gpu) == VG_POWER_D0;
+	/* Outside D0 or taken back the device is not told anything (it was
+	 * reset); internal operations only, so nothing here resets. */
+	bool d0 = vg_gpu_power_state(gpu) == VG_POWER_D0 && !gpu->taken_back;
 	for (uint32_t h = 0; d0 && h < gpu->num_scanouts; h++)
 		if (gpu->scanout_fb[h])
 			(void)vg_scanout_set(gpu, h, NULL);

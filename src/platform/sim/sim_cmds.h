@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "viogpu/status.h"
-#include "viogpu/wire.h"
+#include "wire.h"
 
 struct vg_sim;
 

@@ -61,7 +61,7 @@
 #include <strings.h>
 
 #include "viogpu/sim.h"
-#include "viogpu/wire.h"
+#include "wire.h"
 
 struct name_val {
 	const char *name;
