@@ -73,6 +73,28 @@ void vg_sim_get_counters(struct vg_sim *sim, struct vg_sim_counters *out);
 vg_status vg_sim_set_display(struct vg_sim *sim, unsigned head, bool enabled,
 			     uint32_t width, uint32_t height);
 
+/* Host-side monitor swap: head's EDID becomes bytes (1..1024, copied;
+ * kept across later mode changes, as a configured EDID is) and the
+ * display event is raised; the preferred size stays.  For hot-plug tests
+ * where only the EDID's content changes. */
+vg_status vg_sim_set_edid(struct vg_sim *sim, unsigned head,
+			  const uint8_t *bytes, uint32_t len);
+
+/* The cursor of one head as the device holds it. */
+#define VG_SIM_CURSOR_SIZE 64
+struct vg_sim_cursor {
+	bool visible;	      /* UPDATE_CURSOR named an existing resource */
+	uint32_t resource_id; /* 0 when hidden */
+	uint32_t hot_x, hot_y;
+	uint32_t x, y;
+	/* The cursor resource's pixels as last transferred (its top-left
+	 * 64x64, as stored: B8G8R8A8 reads as 0xAARRGGBB); zero if hidden. */
+	uint32_t image[VG_SIM_CURSOR_SIZE * VG_SIM_CURSOR_SIZE];
+};
+/* VG_E_INVAL when head >= num_scanouts. */
+vg_status vg_sim_get_cursor(struct vg_sim *sim, unsigned head,
+			    struct vg_sim_cursor *out);
+
 /* Between the driver's D3 and D0: lose_state (hibernate) resets the
  * device to power-on state; otherwise (sleep) it keeps its state. */
 vg_status vg_sim_power_cycle(struct vg_sim *sim, bool lose_state);
