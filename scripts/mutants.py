@@ -147,7 +147,9 @@ def failed_tests(build):
         with open(os.path.join(build, 'meson-logs', 'testlog.json')) as f:
             for line in f:
                 t = json.loads(line)
-                if t.get('result') not in ('OK', 'SKIP', 'EXPECTEDFAIL'):
+                # INTERRUPT: cancelled by --maxfail after another failed.
+                if t.get('result') not in ('OK', 'SKIP', 'EXPECTEDFAIL',
+                                           'INTERRUPT'):
                     names.append(t.get('name', '?'))
     except (OSError, ValueError):
         pass

@@ -13,7 +13,8 @@
  *     command;
  *   - dirty rectangles are clipped to the framebuffer;
  *   - a monitor swapped for one whose EDID has the same size is reported
- *     changed, and one swapped while asleep is seen after resume.
+ *     changed, and one swapped while asleep is seen after resume;
+ *   - an EDID size beyond the response's field is refused.
  */
 #include "sim_env.h"
 
@@ -504,6 +505,38 @@ static void test_monitor_swapped_while_asleep(void **state)
 	env_down(&e);
 }
 
+/* Everything the device writes is untrusted: an EDID size beyond the
+ * 1024-byte field the answer has is refused, one that fits is taken. */
+static void test_edid_size_beyond_the_field_is_refused(void **state)
+{
+	(void)state;
+	/* 1-2 bring-up; the refresh sends 3 GET_DISPLAY_INFO, 4 GET_EDID. */
+	static const struct {
+		const char *spec;
+		vg_status st;
+		uint32_t size; /* when accepted */
+	} cases[] = {
+		{"edid-size:cmd=4@1025", VG_E_PROTOCOL, 0},
+		{"edid-size:cmd=4@1048", VG_E_PROTOCOL, 0},
+		{"edid-size:cmd=4@4294967295", VG_E_PROTOCOL, 0},
+		{"edid-size:cmd=4@1024", VG_OK, 1024},
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct env e = {0};
+		struct vg_sim_config cfg = {.faults = cases[i].spec};
+		struct vg_display d;
+		env_up(&e, &cfg, 500);
+		assert_int_equal(vg_gpu_refresh_displays(e.gpu), cases[i].st);
+		assert_int_equal(vg_gpu_get_display(e.gpu, 0, &d), VG_OK);
+		/* Never more than the field, whatever is kept of the lie. */
+		if (cases[i].st == VG_OK)
+			assert_int_equal(d.edid_size, cases[i].size);
+		else
+			assert_true(d.edid_size <= 1024);
+		env_down(&e);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_dirty_rects_are_clipped),
 		cmocka_unit_test(test_same_size_edid_change_is_reported),
 		cmocka_unit_test(test_monitor_swapped_while_asleep),
+		cmocka_unit_test(test_edid_size_beyond_the_field_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
