@@ -29,6 +29,7 @@ Usage: scripts/mutants.py [--threshold 90] [--build-dir build-mutants]
 """
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
@@ -204,17 +205,11 @@ def main():
             sys.exit('unknown mutants: ' + ', '.join(sorted(unknown)))
         mutants = [m for m in mutants if m.name in args.names]
 
-    bdir = os.path.abspath(args.build_dir)
-    tree, build = os.path.join(bdir, 'tree'), os.path.join(bdir, 'build')
-    logs = os.path.join(bdir, 'logs')
-    os.makedirs(logs, exist_ok=True)
-    sync_tree(ROOT, tree)
-
-    def target(m):
+    def target(m, root):
         """The pristine text of m's file, or why m does not apply."""
         if m.error:
             return None, m.error
-        path = os.path.join(tree, m.file)
+        path = os.path.join(root, m.file)
         if not os.path.isfile(path):
             return None, 'no file ' + m.file
         with open(path, encoding='utf-8') as f:
@@ -224,11 +219,25 @@ def main():
             return None, 'find text occurs %d times in %s' % (n, m.file)
         return text, None
 
-    if args.list:
+    if args.list:  # against the developer's tree; builds nothing
         for m in mutants:
-            _, why = target(m)
+            _, why = target(m, ROOT)
             print('%-40s %s' % (m.name, 'stale: ' + why if why else m.file))
         return 0
+
+    bdir = os.path.abspath(args.build_dir)
+    tree, build = os.path.join(bdir, 'tree'), os.path.join(bdir, 'build')
+    logs = os.path.join(bdir, 'logs')
+    os.makedirs(logs, exist_ok=True)
+    # One run at a time per scratch tree: another would rewrite it under
+    # this one's feet.
+    lock = open(os.path.join(bdir, 'lock'), 'w')
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print('another mutants run is using %s' % bdir)
+        return 2
+    sync_tree(ROOT, tree)
 
     if not os.path.isfile(os.path.join(build, 'build.ninja')):
         rc, _ = run(['meson', 'setup', build, tree],
@@ -247,7 +256,7 @@ def main():
 
     results = []
     for m in mutants:
-        text, why = target(m)
+        text, why = target(m, tree)
         start = time.monotonic()
         if why:
             results.append((m, 'stale', why))
