@@ -326,7 +326,15 @@ def main():
     return 0 if rate >= args.threshold else 1
 
 
+def interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
 if __name__ == '__main__':
+    # Ctrl-C, kill and a closed terminal all restore the scratch tree
+    # (also when started with SIGINT ignored, as background jobs are).
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupted)
     try:
         sys.exit(main())
     except KeyboardInterrupt:
