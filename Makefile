@@ -39,17 +39,27 @@ check: build $(TSAN_BUILD)/build.ninja format-check fuzz
 	ninja -C $(TSAN_BUILD)
 	python3 scripts/run-tests.py $(BUILD) $(TSAN_BUILD):concurrency
 
-# libFuzzer over everything the device writes (ASan + UBSan, clang), and
-# over the EDID decoder (seeded with tests/data/edid, which it never
-# writes to).
+# libFuzzer over everything the device writes (ASan + UBSan, clang), over
+# the EDID decoder (seeded with tests/data/edid, which it never writes
+# to), and over the display server's request decoder.
 fuzz: deps $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) tests/fuzz_device tests/fuzz_edid
-	mkdir -p $(FUZZ_CORPUS) $(FUZZ_CORPUS)-edid
+	ninja -C $(FUZZ_BUILD) tests/fuzz_device tests/fuzz_edid tests/fuzz_proto \
+		tests/fuzz_png tests/fuzz_png_standalone
+	mkdir -p $(FUZZ_CORPUS) $(FUZZ_CORPUS)-edid $(FUZZ_CORPUS)-proto $(FUZZ_CORPUS)-png $(FUZZ_CORPUS)-png-seeds
 	./$(FUZZ_BUILD)/tests/fuzz_device $(FUZZ_CORPUS) -max_total_time=$(FUZZ_SECONDS) \
 		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
 		test $${PIPESTATUS[0]} -eq 0
 	./$(FUZZ_BUILD)/tests/fuzz_edid $(FUZZ_CORPUS)-edid tests/data/edid \
 		-max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
+		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
+		test $${PIPESTATUS[0]} -eq 0
+	./$(FUZZ_BUILD)/tests/fuzz_proto $(FUZZ_CORPUS)-proto \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=$$((512 + 64 + 3)) \
+		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
+		test $${PIPESTATUS[0]} -eq 0
+	./$(FUZZ_BUILD)/tests/fuzz_png_standalone --write-seeds $(FUZZ_CORPUS)-png-seeds >/dev/null
+	./$(FUZZ_BUILD)/tests/fuzz_png $(FUZZ_CORPUS)-png $(FUZZ_CORPUS)-png-seeds \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 -malloc_limit_mb=4096 \
 		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
 		test $${PIPESTATUS[0]} -eq 0
 

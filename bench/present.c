@@ -11,6 +11,9 @@
  * Each figure is the median over runs of frames/s; runs alternate between
  * the three so that machine noise hits all of them alike.
  * usage: bench-present [--runs N] [--seconds-per-run S] [--modes WxH,...]
+ *                      [--device SPEC]
+ * --device takes the CLI's text (default qemu,max_hostmem=1G); the figures
+ * above are about QEMU, "sim" gives the device model's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +21,7 @@
 #include <time.h>
 
 #include "viogpu/gpu.h"
-#include "viogpu/qemu.h"
+#include "viogpu/host.h"
 
 static double now_s(void)
 {
@@ -83,6 +86,7 @@ int main(int argc, char **argv)
 	int runs = 5;
 	double secs = 1.0;
 	const char *modes = "1920x1080,3840x2160,7680x4320";
+	const char *device = "qemu,max_hostmem=1G";
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--runs") && i + 1 < argc)
@@ -91,10 +95,13 @@ int main(int argc, char **argv)
 			secs = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--modes") && i + 1 < argc)
 			modes = argv[++i];
+		else if (!strcmp(argv[i], "--device") && i + 1 < argc)
+			device = argv[++i];
 		else {
 			fprintf(stderr,
 				"usage: bench-present [--runs N] "
-				"[--seconds-per-run S] [--modes WxH,...]\n");
+				"[--seconds-per-run S] [--modes WxH,...] "
+				"[--device SPEC]\n");
 			return 2;
 		}
 	}
@@ -103,16 +110,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	struct vg_qemu_config qc = {.ram_mib = 1024,
-				    .device_props = "max_hostmem=1G"};
-	struct vg_qemu *q = NULL;
-	struct vg_gpu *gpu = NULL;
-	if (vg_qemu_create(&qc, &q) != VG_OK ||
-	    vg_gpu_create(vg_qemu_os(q), NULL, &gpu) != VG_OK) {
-		fprintf(stderr, "bench: cannot bring up the device\n");
-		vg_qemu_destroy(q);
-		return 1;
+	struct vg_host_request rq = {.device = device, .ram_mib = 1024};
+	struct vg_host *host = NULL;
+	char msg[512];
+	vg_host_result hr = vg_host_open(&rq, &host, msg, sizeof(msg));
+	if (hr != VG_HOST_OK) {
+		fprintf(stderr, "bench: cannot bring up the device: %s\n", msg);
+		return hr == VG_HOST_REFUSED ? 2 : 1;
 	}
+	struct vg_gpu *gpu = vg_host_gpu(host);
 
 	int err = 0;
 	printf("{\n  \"benchmark\": \"present\",\n  \"runs\": %d,\n"
@@ -175,7 +181,6 @@ int main(int argc, char **argv)
 	}
 	printf("\n  ]\n}\n");
 	free(list);
-	vg_gpu_destroy(gpu);
-	vg_qemu_destroy(q);
+	vg_host_close(host);
 	return err;
 }

@@ -16,7 +16,8 @@ and 4:2:0-only flags), HDR EOTFs, metadata types and luminance bytes, and
 colorimetry.
 
 edid-decode is given exactly the blocks our decoder looks at: the base
-block and the extensions byte 126 claims, as far as the file holds whole
+block and the extensions byte 126 claims (or an HDMI Forum EDID Extension
+Override Data Block, when it claims more), as far as the file holds whole
 blocks (edid-decode refuses a length that is not a multiple of 128 and
 decodes every block it is given, claimed or not).
 
@@ -60,8 +61,21 @@ def meaningful(data):
     if len(data) < 128 or data[:8] != bytes([0, 255, 255, 255, 255, 255,
                                              255, 0]):
         return data
-    blocks = min(1 + data[126], len(data) // 128)
+    blocks = min(1 + max(data[126], hf_eeodb(data)), len(data) // 128)
     return data[:128 * blocks]
+
+
+def hf_eeodb(data):
+    """The HDMI Forum EDID Extension Override Data Block's count (HDMI 2.1
+    10.3.6): bytes 4-6 of block 1, a CTA-861 rev >= 3 block; 0 if none."""
+    if len(data) < 256 or data[126] == 0:
+        return 0
+    x = data[128:256]
+    if x[0] != 0x02 or x[1] < 3 or x[2] < 7:
+        return 0
+    if x[4] >> 5 != 7 or x[4] & 0x1f < 2 or x[5] != 0x78:
+        return 0
+    return x[6]
 
 
 def parse_ours(text):
@@ -170,6 +184,8 @@ def parse_theirs(text):
                     f.setdefault('cta-revision', v)
                 elif k == 'Version' and 'DisplayID' in block_name:
                     f.setdefault('displayid-version', v)
+                elif k == 'EDID Extension Block Count':
+                    f['hf-eeodb'] = v
             elif k == 'Manufacturer':
                 f['vendor'] = v
             elif k == 'Model':
@@ -266,6 +282,7 @@ def compare(name, ours, theirs):
     fact('range', ours_range, theirs.get('range'))
     fact('extensions', ours['extensions'].split()[0],
          theirs.get('extensions', '0'))
+    fact('hf-eeodb', ours.get('hf-eeodb'), theirs.get('hf-eeodb'))
     bad = ours['bad-checksums']
     fact('bad-checksums',
          [] if bad == 'none' else [int(x) for x in bad.split()],

@@ -12,8 +12,18 @@ static struct mock_os *M(struct vg_os *os)
 	return (struct mock_os *)os;
 }
 
+void mock_os_not_in_isr(struct mock_os *m, const char *what)
+{
+	if (m->in_isr) {
+		fprintf(stderr, "mock_os: %s called in interrupt context\n",
+			what);
+		abort();
+	}
+}
+
 static int should_fail(struct mock_os *m)
 {
+	mock_os_not_in_isr(m, "alloc");
 	pthread_mutex_lock(&m->mu);
 	long n = ++m->total_allocs;
 	int fail = m->fail_at && n == m->fail_at;
@@ -116,15 +126,54 @@ static void m_bar_write(struct vg_os *os, unsigned bar, uint64_t off,
 	(void)os, (void)bar, (void)off, (void)w, (void)v;
 }
 
-static vg_status m_irq_connect(struct vg_os *os, vg_isr_fn isr, void *ctx)
+static vg_status m_irq_connect(struct vg_os *os, vg_isr_fn isr, vg_dpc_fn dpc,
+			       void *ctx)
 {
-	(void)os, (void)isr, (void)ctx;
+	struct mock_os *m = M(os);
+	if (!isr || !dpc || m->isr)
+		return VG_E_INVAL;
+	m->isr = isr;
+	m->dpc = dpc;
+	m->irq_ctx = ctx;
+	m->dpc_pending = 0;
 	return VG_OK;
 }
 
 static void m_irq_disconnect(struct vg_os *os)
 {
-	(void)os;
+	struct mock_os *m = M(os);
+	m->isr = NULL;
+	m->dpc = NULL;
+	m->irq_ctx = NULL;
+	m->dpc_pending = 0; /* a requested DPC is dropped */
+}
+
+static void m_dpc_request(struct vg_os *os)
+{
+	struct mock_os *m = M(os);
+	if (!m->in_isr) {
+		fprintf(stderr, "mock_os: dpc_request outside the ISR\n");
+		abort();
+	}
+	m->dpc_pending++;
+}
+
+void mock_os_interrupt(struct mock_os *m)
+{
+	if (!m->isr)
+		return;
+	m->in_isr = 1;
+	m->isr(m->irq_ctx);
+	m->in_isr = 0;
+}
+
+int mock_os_run_dpc(struct mock_os *m, int spurious)
+{
+	if (!m->dpc || (!m->dpc_pending && !spurious))
+		return 0;
+	m->dpc_pending = 0; /* several requests, one run */
+	m->dpc(m->irq_ctx);
+	return 1;
 }
 
 struct vg_lock {
@@ -150,7 +199,7 @@ static void m_lock_destroy(struct vg_os *os, struct vg_lock *l)
 
 static void m_lock(struct vg_os *os, struct vg_lock *l)
 {
-	(void)os;
+	mock_os_not_in_isr(M(os), "lock");
 	pthread_mutex_lock(&l->mu);
 }
 
@@ -191,7 +240,7 @@ static void m_event_destroy(struct vg_os *os, struct vg_event *e)
 
 static void m_event_signal(struct vg_os *os, struct vg_event *e)
 {
-	(void)os;
+	mock_os_not_in_isr(M(os), "event_signal");
 	pthread_mutex_lock(&e->mu);
 	e->set = 1;
 	pthread_cond_signal(&e->cv);
@@ -247,6 +296,7 @@ const struct vg_os_ops mock_os_ops = {
 	.bar_write = m_bar_write,
 	.irq_connect = m_irq_connect,
 	.irq_disconnect = m_irq_disconnect,
+	.dpc_request = m_dpc_request,
 	.lock_create = m_lock_create,
 	.lock_destroy = m_lock_destroy,
 	.lock = m_lock,

@@ -13,8 +13,12 @@ void sleep_ms(unsigned ms)
 
 void env_up(struct env *e, const struct vg_sim_config *cfg, uint32_t timeout_ms)
 {
-	struct vg_gpu_options opt = {.cmd_timeout_ms = timeout_ms,
-				     .auto_recover = e->auto_recover};
+	struct vg_gpu_options opt = {
+		.cmd_timeout_ms = timeout_ms,
+		.auto_recover = e->auto_recover,
+		.on_display_change = e->on_display_change,
+		.display_change_ctx = e->display_change_ctx,
+	};
 	struct vg_sim_config dflt = {0};
 
 	assert_int_equal(vg_sim_create(cfg ? cfg : &dflt, &e->sim), VG_OK);

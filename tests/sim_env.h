@@ -17,6 +17,9 @@ struct env {
 	struct vg_sim *sim;
 	struct vg_gpu *gpu;
 	bool auto_recover; /* set before env_up */
+	/* vg_gpu_options.on_display_change and its ctx; set before env_up */
+	void (*on_display_change)(void *ctx);
+	void *display_change_ctx;
 };
 
 void sleep_ms(unsigned ms);

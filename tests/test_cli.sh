@@ -13,8 +13,9 @@ fail() {
 }
 
 # run EXPECTED_RC ARGS...: runs viogpu, checks the exit code.
-# Pids of the viogpu processes this test ran: their QEMU and RAM file are
-# named after them (other runs on the machine are none of our business).
+# Pids of the viogpu processes this test ran: their QEMU (-name
+# guest=viogpu-PID-START) and files are named after them (other runs on the
+# machine are none of our business).
 PIDS=""
 
 run() {
@@ -41,13 +42,46 @@ one_line_error() {
 no_leftovers() {
 	sleep 0.3
 	for p in $PIDS; do
-		if pgrep -f "mem-path=/dev/shm/viogpu-$p-" >/dev/null; then
+		if pgrep -f "guest=viogpu-$p-" >/dev/null; then
 			fail "a QEMU process of viogpu $p was left running"
 		fi
 		if ls /dev/shm/viogpu-"$p"-* >/dev/null 2>&1; then
 			fail "files left in /dev/shm: $(ls /dev/shm/viogpu-"$p"-*)"
 		fi
 	done
+}
+
+# refused PATTERN ARGS...: bad input is refused before anything starts:
+# exit 2, one stderr line matching PATTERN, and QEMU never run (a spy
+# stands in for it and would leave a mark).
+refused() {
+	local pattern="$1"
+	shift
+	printf '#!/bin/sh\ntouch "%s/qemu-ran"\nexit 1\n' "$T" >"$T/qemu-spy"
+	chmod +x "$T/qemu-spy"
+	rm -f "$T/qemu-ran"
+	VIOGPU_QEMU="$T/qemu-spy" one_line_error "$pattern" "$@"
+	[ ! -e "$T/qemu-ran" ] || fail "viogpu $* started QEMU before refusing"
+}
+
+# The pid of the QEMU a viogpu process started (waits up to 10 s).
+qemu_of() {
+	local q=""
+	for _ in $(seq 100); do
+		q=$(pgrep -f "guest=viogpu-$1-" | head -1)
+		[ -n "$q" ] && break
+		sleep 0.1
+	done
+	echo "$q"
+}
+
+# Waits up to 10 s for a line matching $2 in file $1.
+wait_for() {
+	for _ in $(seq 100); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "never saw '$2' in $1"
 }
 
 case "$CASE" in
@@ -162,6 +196,24 @@ sim-edid-file)
 	cmp -s "$T/e.bin" "$data/cta-hdr.bin" || fail "EDID not returned as given"
 	run 0 modes --device sim,edid0="$data/cta-hdr.bin"
 	grep -q "7680x4320  @ 24.000 Hz  edid" "$T/out" || fail "the EDID's 8K VIC is not listed"
+	# HF-EEODB: byte 126 says 1 extension, the override block 3; the
+	# timings of blocks 2 and 3 are listed and all 512 bytes returned.
+	run 0 modes --device sim,edid0="$data/cta-hf-eeodb.bin"
+	for m in "2560x1080  @ 60.021 Hz  edid" "3840x1080  @ 60.000 Hz  edid" \
+		"3840x1600  @ 60.000 Hz  edid"; do
+		grep -q "$m" "$T/out" || fail "HF-EEODB block timing '$m' not listed"
+	done
+	# ... and the head's HDR capability from its CTA HDR block
+	grep -q "^  hdr: sdr pq hlg, desired max 672.7, frame-average 282.8, min 0.106 cd/m2$" \
+		"$T/out" || fail "modes: no HDR capability line"
+	run 0 info --device sim,edid0="$data/cta-hf-eeodb.bin"
+	grep -q "EDID 512 bytes" "$T/out" || fail "info: HF-EEODB EDID not 512 bytes"
+	grep -q "^head 0 hdr: *sdr pq hlg, desired max 672.7" "$T/out" ||
+		fail "info: no HDR capability line"
+	run 0 info --device sim
+	grep -q "^head 0 hdr: *none$" "$T/out" || fail "info: sim EDID has no HDR"
+	run 0 edid --raw "$T/e.bin" --device sim,edid0="$data/cta-hf-eeodb.bin"
+	cmp -s "$T/e.bin" "$data/cta-hf-eeodb.bin" || fail "HF-EEODB EDID not returned whole"
 	run 0 edid --decode --heads 2 --head 1 --device sim,edid1="$data/v13-analog.bin"
 	grep -q "^edid: 1.3" "$T/out" || fail "head 1 does not show the given EDID"
 	one_line_error "cannot read EDID file" info --device sim,edid0="$T/none.bin"
@@ -265,6 +317,414 @@ sigint-cleanup)
 		[ $(($(date +%s) - start)) -lt 10 ] || fail "SIG$sig took too long"
 		no_leftovers
 	done
+	;;
+# ---- issue 8: the tools under a careless or hostile user, row by row ----
+demo-small-modes)
+	# Row 1: boxes wider than the room their step leaves bounced to a
+	# negative x (ASan SEGV in copy_rect).  Every small mode, down to the
+	# minimum, runs and shows exactly what was drawn.
+	for m in 64x64 66x64 70x64 72x64 64x100 16x16 17x16 16x17 16x200 \
+		200x16 31x31 40x40 63x64 100x64 99x17 130x20; do
+		run 0 demo --device sim --mode "$m" --seconds 1 --out "$T/d.png"
+		grep -q "screendump equals what was drawn" "$T/out" ||
+			fail "demo at $m: picture not as drawn"
+	done
+	run 0 demo --device qemu --mode 64x64 --seconds 1 --out "$T/d.png"
+	grep -q "screendump equals what was drawn" "$T/out" || fail "demo 64x64 on QEMU"
+	refused "bad mode '15x64' (want WxH, each 16..16384)" demo --mode 15x64
+	no_leftovers
+	;;
+qemu-stopped)
+	# Row 2: a stopped QEMU held one present for the qtest channel's own
+	# 30 s.  Now every wait follows --timeout and a QEMU that does not
+	# answer counts as gone: demo ends at once, exit 1.
+	"$VIOGPU" demo --device qemu --mode 640x480 --seconds 60 --timeout 500 \
+		--out "$T/d.png" >"$T/out" 2>"$T/err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	wait_for "$T/out" "^frame"
+	q=$(qemu_of "$pid")
+	[ -n "$q" ] || fail "no QEMU found"
+	start=$(date +%s%N)
+	kill -STOP "$q"
+	wait "$pid"
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	kill -CONT "$q" 2>/dev/null
+	[ "$rc" = 1 ] || fail "demo exited $rc after QEMU stopped, expected 1"
+	[ "$ms" -lt 4000 ] || fail "demo took $ms ms to give up on a stopped QEMU (--timeout 500)"
+	grep -q "did not answer .* within 500 ms" "$T/err" || fail "the qtest limit is not --timeout"
+	grep -q "the device was lost after" "$T/err" || fail "no honest end"
+	echo "gave up $ms ms after SIGSTOP"
+	# A screendump (QMP) had its own 60 s: stopped during --hold, show
+	# gives up 500 ms after the hold ends.
+	"$VIOGPU" show --pattern bars --mode 640x480 --hold 2 --timeout 500 \
+		--out "$T/s.png" >"$T/out" 2>"$T/err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	wait_for "$T/out" "holding"
+	q=$(qemu_of "$pid")
+	[ -n "$q" ] || fail "no QEMU found"
+	start=$(date +%s%N)
+	kill -STOP "$q"
+	wait "$pid"
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	kill -CONT "$q" 2>/dev/null
+	[ "$rc" = 1 ] || fail "show exited $rc after QEMU stopped, expected 1"
+	[ "$ms" -lt 5000 ] || fail "show took $ms ms (2 s hold + 500 ms) to give up"
+	grep -q "did not answer a screendump within 500 ms" "$T/err" ||
+		fail "the screendump limit is not --timeout"
+	echo "screendump gave up $ms ms after SIGSTOP (2 s of it --hold)"
+	no_leftovers
+	;;
+qemu-never-starts)
+	# Row 3: a QEMU that never connects was waited for 20 s, and only the
+	# direct child was killed: a wrapper's own child stayed behind.  Now
+	# QEMU gets 10 s (or --timeout, if larger) and its whole process group
+	# is killed.
+	mark="37.$$"
+	printf '#!/bin/sh\nsleep %s\n' "$mark" >"$T/slow-qemu"
+	chmod +x "$T/slow-qemu"
+	start=$(date +%s)
+	VIOGPU_QEMU="$T/slow-qemu" run 1 info
+	took=$(($(date +%s) - start))
+	[ "$took" -le 13 ] || fail "took $took s to give up on a QEMU that never connects"
+	grep -q "did not connect to the qtest socket within 10000 ms" "$T/err" ||
+		fail "no clear time-out message"
+	sleep 0.3
+	if orphan=$(pgrep -f "sleep $mark"); then
+		kill "$orphan"
+		fail "the wrapper's child (sleep, pid $orphan) was left running"
+	fi
+	no_leftovers
+	;;
+qemu-binary)
+	# Row 15 (VIOGPU_QEMU): what is wrong with the binary, in one line,
+	# before anything starts.
+	echo "not a program" >"$T/plain"
+	VIOGPU_QEMU="$T/plain" one_line_error "'$T/plain': not executable" info
+	VIOGPU_QEMU="$T" one_line_error "a directory, not a program" info
+	VIOGPU_QEMU="$T/none" one_line_error "'$T/none': not found" info
+	VIOGPU_QEMU=qemu-system-none-such one_line_error \
+		"'qemu-system-none-such' not found on PATH" info
+	no_leftovers
+	;;
+empty-modes)
+	# Row 4: an empty mode list showed nothing and exited 0 (after
+	# starting QEMU); --mode and --modes overwrote each other.
+	refused "bad mode '' (want WxH" show --pattern bars --mode ''
+	refused "bad mode '' (want WxH" show --pattern bars --modes ''
+	refused "bad mode '' (want WxH" show --pattern bars --modes 100x100,
+	refused "bad mode '' (want WxH" show --pattern bars --modes 100x100,,200x200
+	refused "takes one WxH, not '100x100,'" show --pattern bars --mode 100x100,
+	refused "--mode and --modes conflict" show --pattern bars --mode 100x100 --modes 200x200
+	refused "--mode given twice" show --pattern bars --mode 100x100 --mode 200x200
+	refused "--mode given twice" demo --mode 100x100 --mode 200x200
+	refused "at most 32 modes" show --pattern bars --modes "$(printf '100x100,%.0s' $(seq 32))100x100"
+	# Other lists share the cause: an empty fault spec, a trailing ','.
+	refused "--faults wants a spec such as 'stall:cmd=9', not ''" info --device sim --faults ''
+	refused "--device 'sim,' ends in ','" info --device sim,
+	refused "--device 'qemu,xres=640,' ends in ','" info --device qemu,xres=640,
+	no_leftovers
+	;;
+bad-out)
+	# Row 5: a bad --out was found only after the whole run.  Now it is
+	# refused up front, with nothing started and no file left.
+	mkdir "$T/dir"
+	long=$(printf 'a%.0s' $(seq 5000))
+	for cmd in "demo --seconds 3600" "show --pattern bars --mode 64x64"; do
+		# shellcheck disable=SC2086
+		refused "--out '$T/dir' is a directory" $cmd --out "$T/dir"
+		# shellcheck disable=SC2086
+		refused "--out '$T/none/x.png': cannot write there: No such file or directory" \
+			$cmd --out "$T/none/x.png"
+		# shellcheck disable=SC2086
+		refused "--out wants a file name, not ''" $cmd --out ''
+		# shellcheck disable=SC2086
+		refused "the name is 5000 characters long (at most 4095)" $cmd --out "$long"
+		# shellcheck disable=SC2086
+		refused "--out given twice" $cmd --out "$T/a.png" --out "$T/b.png"
+	done
+	if [ "$(id -u)" = 0 ]; then
+		unwritable=/proc/viogpu-test.png # even root cannot create it
+	else
+		mkdir "$T/ro" && chmod 555 "$T/ro"
+		unwritable="$T/ro/x.png"
+	fi
+	refused "--out '$unwritable': cannot write there" show --pattern bars --mode 64x64 --out "$unwritable"
+	refused "--raw '$T/dir' is a directory" edid --raw "$T/dir"
+	[ -z "$(ls "$T/dir")" ] && [ ! -e "$T/a.png" ] && [ ! -e "$T/b.png" ] ||
+		fail "a refused run left a file"
+	no_leftovers
+	;;
+min-mode)
+	# Row 6: QEMU 7.2 refuses a scanout under 16 pixels a side, the model
+	# took it: the driver now refuses it on both, the same way, and the
+	# help says the range.
+	for d in qemu sim; do
+		refused "bad mode '15x100' (want WxH, e.g. 1920x1080, each 16..16384)" \
+			show --device $d --pattern bars --mode 15x100
+		refused "bad mode '1x1'" show --device $d --pattern bars --mode 1x1
+		refused "bad mode '100x15'" show --device $d --pattern bars --modes 640x480,100x15
+		refused "bad mode '15x64'" power-cycle --device $d --mode 15x64
+		run 0 show --device $d --pattern grid --mode 16x16 --out "$T/s.png"
+		grep -q "head 0: 16x16, .* screendump equals the frame" "$T/out" ||
+			fail "16x16 not shown on $d"
+	done
+	run 0 show --help
+	grep -q "16\.\.16384" "$T/out" || fail "show --help does not give the range"
+	run 0 demo --help
+	grep -q "16\.\.16384" "$T/out" || fail "demo --help does not give the range"
+	no_leftovers
+	;;
+default-timeout)
+	# Row 7: the default timeout fits the work (5 s + 20 ms per MiB of the
+	# largest frame: a 16K frame gets 25.5 s) and a time-out names the
+	# option to raise.
+	run 0 info --device sim -v
+	grep -q "command timeout 5000 ms (default" "$T/err" || fail "small default"
+	run 0 show --device sim --pattern bars --mode 7680x4320 -v --out "$T/s.png"
+	grep -q "command timeout 7520 ms (default" "$T/err" || fail "8K default"
+	run 0 info --device sim --timeout 300 -v
+	grep -q "command timeout 300 ms (--timeout)" "$T/err" || fail "--timeout not used"
+	run 1 show --device sim --pattern bars --mode 640x480 --timeout 100 \
+		--faults "stall:type=RESOURCE_FLUSH"
+	grep -q ": device timed out (a slow host needs a larger --timeout)" "$T/err" ||
+		fail "the time-out does not name --timeout"
+	run 0 --help
+	run 0 show --help
+	grep -q "20 per MiB" "$T/out" || fail "--help does not give the default timeout"
+	;;
+machine-memory)
+	# Row 8: nothing compared the configuration with the machine; it grew
+	# towards the OOM killer.  Now it is refused before it starts.
+	avail_gib=$(($(awk '/^MemAvailable:/ {print $2}' /proc/meminfo) / 1048576))
+	if [ "$avail_gib" -lt 33 ]; then
+		refused "this needs about 33 GiB of memory, but the machine has .* available" \
+			power-cycle --device sim,max_hostmem=30G --heads 16 --mode 16384x16384
+	else
+		echo "skipped the 33 GiB case: $avail_gib GiB available"
+	fi
+	# QEMU's guest RAM is at most 2 GiB, or what --ram says.
+	refused "2 head(s) of 1 GiB frames need 2112 MiB of guest RAM; QEMU's is at most 2048 MiB" \
+		power-cycle --device qemu --heads 2 --mode 16384x16384
+	refused "need 1088 MiB of guest RAM; --ram gives 512 MiB" \
+		show --pattern bars --mode 16384x16384 --ram 512
+	no_leftovers
+	;;
+qemu-killed)
+	# Row 9: a killed QEMU left demo looping for its full time (24,468
+	# failure lines, a summary counting them as frames).  Now the first
+	# "no device" ends the run, exit 1, and the summary counts only frames
+	# that were presented.
+	"$VIOGPU" demo --device qemu --mode 640x480 --seconds 60 \
+		--out "$T/d.png" >"$T/out" 2>"$T/err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	wait_for "$T/out" "^frame"
+	q=$(qemu_of "$pid")
+	[ -n "$q" ] || fail "no QEMU found"
+	start=$(date +%s%N)
+	kill -KILL "$q"
+	wait "$pid"
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	[ "$rc" = 1 ] || fail "demo exited $rc after QEMU died, expected 1"
+	[ "$ms" -lt 2000 ] || fail "demo took $ms ms to stop after QEMU died"
+	nfail=$(grep -c "present failed" "$T/out")
+	[ "$nfail" -le 2 ] || fail "$nfail failure lines for one dead device"
+	grep -q "the device is gone, stopping" "$T/out" || fail "no stop line"
+	grep -Eq "^summary: [0-9]+ of [0-9]+ frames presented" "$T/out" || fail "summary"
+	grep -q "the device was lost after" "$T/err" || fail "no error line"
+	echo "stopped $ms ms after kill -9"
+	# follow, the other long command, watched a dead device for its
+	# whole --seconds and exited 0.
+	"$VIOGPU" follow --seconds 60 >"$T/out" 2>"$T/err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	wait_for "$T/out" "following display changes"
+	q=$(qemu_of "$pid")
+	[ -n "$q" ] || fail "no QEMU found"
+	start=$(date +%s%N)
+	kill -KILL "$q"
+	wait "$pid"
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	[ "$rc" = 1 ] || fail "follow exited $rc after QEMU died, expected 1"
+	[ "$ms" -lt 2000 ] || fail "follow took $ms ms to stop after QEMU died"
+	grep -q "the device was lost after 0 display change" "$T/err" || fail "follow: no error line"
+	no_leftovers
+	;;
+orphans)
+	# Row 10: a SIGKILL before the RAM file was unlinked left it in
+	# /dev/shm (with the temp dir) for ever.  Guest RAM is a memfd now
+	# (no name to leave); the temp dir's name carries the pid and its
+	# start time, and the next run removes what a gone process left.
+	printf '#!/bin/sh\nexec sleep 30\n' >"$T/slow-qemu"
+	chmod +x "$T/slow-qemu"
+	VIOGPU_QEMU="$T/slow-qemu" "$VIOGPU" info >"$T/out" 2>"$T/err" &
+	pid=$!
+	tmp=${TMPDIR:-/tmp}
+	for _ in $(seq 100); do
+		ls -d "$tmp"/viogpu-"$pid"-* >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	sleep 0.2
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	dir=$(ls -d "$tmp"/viogpu-"$pid"-* 2>/dev/null)
+	[ -n "$dir" ] || fail "the killed run left no temp dir to clean"
+	! ls /dev/shm/viogpu-"$pid"-* >/dev/null 2>&1 ||
+		fail "guest RAM has a name in /dev/shm: $(ls /dev/shm/viogpu-"$pid"-*)"
+	# Files named by older versions: a gone pid's, and a live pid's that
+	# started at another time (a reused pid), are orphans; our own
+	# shell's, with its true start time, is not.
+	me_start=$(printf '%x' "$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)")
+	touch "/dev/shm/viogpu-$$-1-0123456789abcdef" \
+		"/dev/shm/viogpu-$$-$me_start-0123456789abcdef"
+	run 0 info
+	for f in $dir "/dev/shm/viogpu-$$-1-0123456789abcdef"; do
+		[ ! -e "$f" ] || fail "the next run left $f"
+	done
+	[ -e "/dev/shm/viogpu-$$-$me_start-0123456789abcdef" ] ||
+		fail "the next run removed a live process's file"
+	rm -f "/dev/shm/viogpu-$$-$me_start-0123456789abcdef"
+	no_leftovers
+	;;
+screendump-private)
+	# Row 11: the 8K screendump went through /dev/shm/viogpu-PID-*.ppm,
+	# mode 0644 (anyone could read the screen), left behind by a SIGKILL.
+	# It goes into a memfd QEMU inherits now: no name at any moment.
+	"$VIOGPU" show --pattern bars --mode 7680x4320 --out "$T/s.png" \
+		>"$T/out" 2>"$T/err" &
+	pid=$!
+	PIDS="$PIDS $pid"
+	seen=""
+	while kill -0 "$pid" 2>/dev/null; do
+		seen="$seen$(ls /dev/shm/viogpu-"$pid"-* 2>/dev/null)"
+		sleep 0.01
+	done
+	wait "$pid" || fail "the 8K show failed"
+	grep -q "screendump equals the frame" "$T/out" || fail "screendump not checked"
+	[ -z "$seen" ] || fail "a named file held the screen or RAM: $seen"
+	no_leftovers
+	;;
+edid-write-errors)
+	# Row 12: a write error went unnoticed (and a failed write removed
+	# what --raw named, even a device node).
+	if [ "$(id -u)" = 0 ]; then
+		mknod "$T/full" c 1 7 # /dev/full, without risking the real one
+		full="$T/full"
+	else
+		full=/dev/full
+	fi
+	run 1 edid --device sim --raw "$full"
+	[ "$(wc -l <"$T/err")" = 1 ] || fail "expected one stderr line"
+	grep -q "cannot write '$full': No space left on device" "$T/err" || fail "no reason given"
+	grep -q "wrote" "$T/out" && fail "claims to have written"
+	[ -c "$full" ] || fail "$full was removed"
+	# The PNG writer shared the cause: the error was caught, but the
+	# "clean-up" removed whatever --out named.
+	run 1 show --device sim --pattern bars --mode 64x64 --out "$full"
+	grep -q "cannot write '$full': No space left on device" "$T/err" || fail "show: no reason"
+	[ -c "$full" ] || fail "show removed $full"
+	mkdir "$T/dir"
+	refused "--raw '$T/dir' is a directory" edid --device sim --raw "$T/dir"
+	refused "--raw '$T/none/e.bin': cannot write there: No such file or directory" \
+		edid --device sim --raw "$T/none/e.bin"
+	;;
+hostmem-values)
+	# Row 13 (and max_hostmem=1 of row 15): the size overflowed to 0 and
+	# was taken as the default; a tiny one printed "0 MiB".
+	for d in sim qemu; do
+		refused "bad value in device property 'max_hostmem=17179869184G' (want 1..1T bytes" \
+			info --device $d,max_hostmem=17179869184G
+		refused "bad value in device property 'max_hostmem=2T' (want 1..1T" \
+			info --device $d,max_hostmem=2T
+		refused "bad value in device property 'max_hostmem=0' (want 1..1T" \
+			info --device $d,max_hostmem=0
+		refused "a frame of 1 KiB is more than max_hostmem=1 byte" \
+			show --device $d,max_hostmem=1 --pattern bars --mode 16x16
+	done
+	grep -q "0 MiB" "$T/err" && fail "still says 0 MiB"
+	run 0 info --device sim,max_hostmem=1T
+	;;
+exit-codes)
+	# Row 14: every present failed and demo exited 0; resets were 10 in
+	# the stats, 9 in the summary (printed before the last present's
+	# reset) and 11 in the model (which also counts the bring-up reset).
+	run 1 demo --device sim --mode 320x200 --seconds 1 --timeout 100 \
+		--faults stall:every=10 --stats --out "$T/d.png"
+	grep -q "no frame was presented" "$T/err" || fail "no honest error"
+	grep -Eq "^summary: 0 of [0-9]+ frames presented" "$T/out" || fail "summary"
+	summary=$(sed -n 's/.*the driver reset the device \([0-9]*\) time.*/\1/p' "$T/out")
+	stats=$(sed -n 's/^recoveries: *\([0-9]*\) device resets.*/\1/p' "$T/out")
+	model=$(sed -n 's/.* \([0-9]*\) resets (bring-up included).*/\1/p' "$T/out")
+	[ -n "$summary" ] && [ "$summary" = "$stats" ] ||
+		fail "resets: summary '$summary', stats '$stats'"
+	[ "$model" = $((stats + 1)) ] || fail "model counts $model resets, driver $stats + bring-up"
+	echo "resets: summary $summary, stats $stats, model $model (bring-up included)"
+	# Each code is documented.
+	run 0 --help
+	grep -q "Exit codes: 0 the command did what it says; 1" "$T/out" || fail "--help: exit codes"
+	run 0 demo --help
+	grep -q "Exit codes:" "$T/out" || fail "demo --help: exit codes"
+	grep -q "^## Exit codes" "$(dirname "$0")/../README.md" || fail "README: exit codes"
+	;;
+messages)
+	# Row 15: messages that named the wrong problem or none.
+	refused "bad fault term 'stall:cmd=1:cmd=2': one selector per term" \
+		info --device sim --faults stall:cmd=1:cmd=2
+	refused "bad fault term 'event-storm@1000:cmd=1': the selector goes before the argument" \
+		info --device sim --faults event-storm@1000:cmd=1
+	refused "device property 'xres' given twice" info --device sim,xres=100,yres=100,xres=100
+	refused "cannot read EDID file '$T/none.bin': No such file or directory" \
+		info --device sim,edid0="$T/none.bin"
+	refused "cannot read EDID file '$T': Is a directory" info --device sim,edid0="$T"
+	head -c 100 /dev/zero >"$T/short.bin"
+	refused "must hold 128 to 1024 bytes (it holds 100)" info --device sim,edid0="$T/short.bin"
+	# Every key once is not too many: 6 plain keys and edid0..edid15.
+	data=$(dirname "$0")/data/edid/cta-hdr.bin
+	spec="sim,xres=640,yres=480,edid=on,max_hostmem=1G,max_backing_entries=4096"
+	for h in $(seq 0 15); do spec="$spec,edid$h=$data"; done
+	run 0 info --heads 16 --device "$spec"
+	grep -q "^scanouts: *16" "$T/out" || fail "16 EDIDs not taken"
+	;;
+conflicts)
+	# Row 16: conflicting settings were resolved silently (the last won);
+	# 0 meant "default" on the model and 0 on QEMU.
+	refused "--hibernate and --sleep conflict" power-cycle --hibernate --sleep
+	refused "--sleep and --hibernate conflict" power-cycle --device sim --sleep --hibernate
+	refused "edid=off and 'edid0=' conflict" \
+		info --device sim,edid=off,edid0="$(dirname "$0")/data/edid/cta-hdr.bin"
+	refused "device property 'xres' given twice" info --device qemu,xres=640,xres=800
+	refused "--device given twice" info --device sim --device qemu
+	refused "--timeout given twice" info --timeout 100 --timeout 200
+	refused "--raw given twice" edid --raw "$T/a" --raw "$T/b"
+	refused "--head given twice (the second is '1')" show --pattern bars --mode 64x64 --head 0 --head 1
+	refused "--hold given twice" show --pattern bars --mode 64x64 --hold 1 --hold 2
+	refused "--seconds given twice" demo --seconds 1 --seconds 2
+	refused "--seconds given twice" follow --seconds 1 --seconds 2
+	refused "--cycles given twice" power-cycle --cycles 1 --cycles 2
+	refused "--head given twice" modes --head 0 --head 1
+	for d in sim qemu; do
+		refused "bad value in device property 'xres=0' (want 16..16384)" info --device $d,xres=0
+		refused "bad value in device property 'yres=0' (want 16..16384)" info --device $d,yres=0
+		refused "bad value in device property 'edid=maybe' (want on or off)" info --device $d,edid=maybe
+	done
+	;;
+options-first)
+	# Row 17: common options before the command were "unknown command".
+	run 0 --device sim info
+	grep -q "^scanouts: *1" "$T/out" || fail "--device sim info"
+	run 0 --device sim --heads 3 -v info
+	grep -q "^scanouts: *3" "$T/out" || fail "--heads before the command"
+	run 0 --stats --device sim show --pattern bars --mode 64x64 --out "$T/s.png"
+	grep -q "^recoveries:" "$T/out" || fail "--stats before the command"
+	refused "unknown option '--mode' before the command" --mode 64x64 show
+	refused "options but no command" --device sim
+	refused "--device given twice" --device sim info --device sim
 	;;
 *)
 	fail "unknown case"

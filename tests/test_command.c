@@ -64,9 +64,29 @@ static void test_resp_ok_and_errors(void **state)
 	h.type = VG_RESP_ERR_OUT_OF_MEMORY;
 	assert_int_equal(vg_resp_check(&h, sizeof(h), VG_RESP_OK_NODATA,
 				       sizeof(h), false, 0, &t),
-			 VG_E_DEVICE);
+			 VG_E_DEVICE_OUT_OF_MEMORY);
 	assert_int_equal(t, VG_RESP_ERR_OUT_OF_MEMORY);
 	assert_string_equal(vg_resp_type_str(t), "ERR_OUT_OF_MEMORY");
+	/* Every ERR_* code maps into the status and back, named. */
+	for (uint32_t c = 0x1200; c <= 0x12ff; c++) {
+		h.type = c;
+		vg_status st = vg_resp_check(&h, sizeof(h), VG_RESP_OK_NODATA,
+					     sizeof(h), false, 0, &t);
+		assert_true(vg_status_is_device_error(st));
+		assert_int_equal(vg_status_resp_code(st), c);
+		assert_int_equal(st, vg_status_from_resp(c));
+	}
+	assert_false(vg_status_is_device_error(VG_E_PROTOCOL));
+	assert_false(vg_status_is_device_error(VG_OK));
+	assert_int_equal(vg_status_resp_code(VG_E_TIMEOUT), 0);
+	assert_int_equal(vg_status_from_resp(VG_RESP_OK_NODATA), VG_E_PROTOCOL);
+	assert_int_equal(vg_status_from_resp(0x1300), VG_E_PROTOCOL);
+	assert_int_equal(vg_status_from_resp(VG_RESP_ERR_INVALID_SCANOUT_ID),
+			 VG_E_DEVICE_INVALID_SCANOUT_ID);
+	assert_string_equal(vg_status_str(VG_E_DEVICE_OUT_OF_MEMORY),
+			    "device refused the command (ERR_OUT_OF_MEMORY)");
+	assert_string_equal(vg_status_str(vg_status_from_resp(0x1234)),
+			    "device refused the command (unknown response)");
 }
 
 static void test_backing_entries_merge(void **state)

@@ -473,6 +473,68 @@ static void test_extension_count_lies(void **state)
 	assert_false(E.has_cta);
 }
 
+/* HDMI Forum EDID Extension Override Data Block: byte 126 says 1, the
+ * HF-EEODB in block 1 says 3; blocks 2 and 3 hold the extra timings. */
+static void test_hf_eeodb(void **state)
+{
+	(void)state;
+	struct blob b = load("cta-hf-eeodb");
+	assert_int_equal(b.len, 512);
+	assert_int_equal(parse_exact(b.data, b.len), VG_OK);
+	assert_int_equal(E.extensions_claimed, 1);
+	assert_int_equal(E.hf_eeodb_extensions, 3);
+	assert_int_equal(E.extensions_decoded, 3);
+	assert_int_equal(E.ndiags, 0);
+	assert_true(E.has_displayid);
+	assert_non_null(find(2560, 1080, 60021)); /* block 2, CTA DTD */
+	assert_non_null(find(3840, 1080, 60000)); /* block 2, CTA DTD */
+	assert_non_null(find(3840, 1600, 60000)); /* block 3, DisplayID */
+	assert_true(E.hdr_static_metadata);
+	assert_int_equal(E.hdr_eotfs,
+			 VG_EDID_EOTF_SDR | VG_EDID_EOTF_PQ | VG_EDID_EOTF_HLG);
+	assert_int_equal(vg_edid_length(b.data, b.len), 512);
+	assert_int_equal(vg_edid_length(b.data, 400), 400);
+
+	/* only two blocks given: the third is missing and said so */
+	assert_int_equal(parse_exact(b.data, 384), VG_OK);
+	assert_int_equal(E.extensions_decoded, 2);
+	assert_true(has_diag("3 extensions claimed, 2 present"));
+	assert_null(find(3840, 1600, 60000));
+
+	/* byte 126 should be 1 with an HF-EEODB: diagnosed, still used */
+	b.data[126] = 2;
+	fix_checksum(b.data);
+	assert_int_equal(parse_exact(b.data, b.len), VG_OK);
+	assert_int_equal(E.extensions_decoded, 3);
+	assert_true(has_diag("HF-EEODB present but byte 126 is 2, not 1"));
+	b.data[126] = 1;
+	fix_checksum(b.data);
+
+	/* not the first data block of block 1: not an HF-EEODB (HDMI 2.1
+	 * fixes its place), byte 126 rules */
+	uint8_t *x = b.data + 128;
+	uint8_t first[3] = {x[4], x[5], x[6]};
+	memmove(x + 4, x + 7, 4); /* the video data block first */
+	memcpy(x + 8, first, 3);
+	fix_checksum(x);
+	assert_int_equal(parse_exact(b.data, b.len), VG_OK);
+	assert_int_equal(E.hf_eeodb_extensions, 0);
+	assert_int_equal(E.extensions_decoded, 1);
+	assert_null(find(3840, 1600, 60000));
+	assert_int_equal(vg_edid_length(b.data, b.len), 256);
+	free(b.data);
+
+	/* a count below byte 126 never shrinks the EDID */
+	b = load("cta-hf-eeodb");
+	b.data[128 + 6] = 1;
+	b.data[126] = 3;
+	fix_checksum(b.data);
+	fix_checksum(b.data + 128);
+	assert_int_equal(parse_exact(b.data, b.len), VG_OK);
+	assert_int_equal(E.extensions_decoded, 3);
+	free(b.data);
+}
+
 static void test_garbage(void **state)
 {
 	(void)state;
@@ -646,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_bad_checksum),
 		cmocka_unit_test(test_extension_count_lies),
+		cmocka_unit_test(test_hf_eeodb),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_cta_dtds_end_at_byte_126),
 		cmocka_unit_test(test_cta_offsets),

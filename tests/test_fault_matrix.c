@@ -30,8 +30,8 @@
  *             badlen (the used length is clamped to the buffers offered:
  *             counted in bad_used_entries, the response itself is fine).
  *             The response lies do nothing on the cursor queue.
- *   error@X   the call that sends the type fails with VG_E_DEVICE and
- *             resp_type X; calls that do not send it keep working.
+ *   error@X   the call that sends the type fails with the VG_E_DEVICE_*
+ *             status of X; calls that do not send it keep working.
  *   short, wrongtype  VG_E_PROTOCOL, counted in bad_responses; the device
  *             did execute the command.
  *   drop, stall, needs-reset, late@400  the call fails with VG_E_TIMEOUT;
@@ -296,7 +296,7 @@ static vg_status expected_status(const struct run *r)
 		    r->code == VG_RESP_ERR_INVALID_SCANOUT_ID &&
 		    r->t->type == VG_CMD_SET_SCANOUT)
 			return VG_OK;
-		return VG_E_DEVICE;
+		return vg_status_from_resp(r->code);
 	case PROTOCOL:
 		return VG_E_PROTOCOL;
 	case HANG:
@@ -468,13 +468,12 @@ static uint32_t cursor_img[64 * 64];
 
 static const struct vg_rect rects[2] = {{5, 7, 40, 30}, {100, 50, 60, 50}};
 
-/* Runs step s; steps that return nothing report the last error. */
+/* Runs step s; returns the call's own status. */
 static vg_status do_step(struct run *r, enum step s)
 {
 	struct vg_gpu *g = r->e.gpu;
 	vg_status st = VG_OK;
 
-	g->last_error = (struct vg_status_detail){VG_OK, 0};
 	switch (s) {
 	case ST_FB_CREATE:
 		r->fb = (struct vg_fb *)1; /* must be overwritten */
@@ -508,10 +507,9 @@ static vg_status do_step(struct run *r, enum step s)
 		st = vg_gpu_refresh_displays(g);
 		break;
 	case ST_FB_DESTROY:
-		vg_fb_destroy(r->fb);
+		st = vg_fb_destroy(r->fb);
 		r->fb = NULL;
 		r->scanout = false;
-		st = g->last_error.status;
 		break;
 	case ST_RESET:
 		st = vg_gpu_reset(g);
@@ -636,13 +634,16 @@ static void run_cell(struct run *r)
 		}
 		if (st == VG_OK)
 			continue;
-		struct vg_status_detail d = vg_gpu_last_error(r->e.gpu);
-		CHECK(d.status == st, "last_error %s, call returned %s",
-		      vg_status_str(d.status), vg_status_str(st));
+		/* The call's own status carries the device's code. */
 		if (r->cls == DEVICE_ERROR)
-			CHECK(d.resp_type == r->code, "resp_type %s, want %s",
-			      vg_resp_type_str(d.resp_type),
+			CHECK(vg_status_resp_code(st) == r->code,
+			      "resp_type %s, want %s",
+			      vg_resp_type_str(vg_status_resp_code(st)),
 			      vg_resp_type_str(r->code));
+		else
+			CHECK(!vg_status_is_device_error(st),
+			      "device error %s in a %s cell", vg_status_str(st),
+			      "non-error");
 		if (r->cls == HANG) {
 			recover(r, s);
 		} else if (r->cv && s != ST_FB_DESTROY) {

@@ -5,6 +5,9 @@
  * gives each head a mode of the size the host asks for, as when a VM
  * window is resized, with the right picture.
  */
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "sim_env.h"
 
 /* Waits (bounded) for the device's display event to reach the driver. */
@@ -25,6 +28,76 @@ static void show_head(struct env *e, uint32_t head, uint32_t seed)
 	draw(fb, NULL, seed);
 	assert_int_equal(vg_gpu_present(e->gpu, fb, NULL, 0), VG_OK);
 	assert_shows(e->sim, head, fb);
+}
+
+/* What the display-change callback saw. */
+struct pushed {
+	atomic_int calls;
+	atomic_int on_caller_thread; /* calls made on the test's thread */
+	pthread_t caller;
+};
+
+static void on_display_change(void *ctx)
+{
+	struct pushed *p = ctx;
+	if (pthread_equal(pthread_self(), p->caller))
+		atomic_fetch_add(&p->on_caller_thread, 1);
+	atomic_fetch_add(&p->calls, 1);
+}
+
+static bool wait_pushed(struct pushed *p, int min)
+{
+	for (int i = 0; i < 200 && atomic_load(&p->calls) < min; i++)
+		sleep_ms(5);
+	return atomic_load(&p->calls) >= min;
+}
+
+static void test_display_change_is_pushed(void **state)
+{
+	(void)state;
+	struct pushed p = {.caller = pthread_self()};
+	struct env e = {.on_display_change = on_display_change,
+			.display_change_ctx = &p};
+	uint32_t changed = 0;
+
+	env_up(&e, NULL, 500);
+	assert_int_equal(atomic_load(&p.calls), 0);
+	assert_int_equal(vg_sim_set_display(e.sim, 0, true, 1600, 900), VG_OK);
+	assert_true(wait_pushed(&p, 1));
+	/* From the deferred routine, not the caller's thread; the register
+	 * agrees until the layer above acknowledges the change. */
+	assert_int_equal(atomic_load(&p.on_caller_thread), 0);
+	assert_true(vg_gpu_display_changed(e.gpu));
+	assert_int_equal(vg_gpu_update_displays(e.gpu, &changed), VG_OK);
+	assert_int_equal(changed, 1);
+	assert_false(vg_gpu_display_changed(e.gpu));
+	/* Each change is pushed again. */
+	assert_int_equal(vg_sim_set_display(e.sim, 0, true, 1280, 720), VG_OK);
+	assert_true(wait_pushed(&p, 2));
+	assert_int_equal(vg_gpu_update_displays(e.gpu, &changed), VG_OK);
+	assert_int_equal(changed, 1);
+	env_down(&e);
+}
+
+static void test_lost_config_irq_still_shows(void **state)
+{
+	(void)state;
+	struct pushed p = {.caller = pthread_self()};
+	struct env e = {.on_display_change = on_display_change,
+			.display_change_ctx = &p};
+	struct vg_sim_config cfg = {.lose_config_irq = true};
+	uint32_t changed = 0;
+
+	env_up(&e, &cfg, 500);
+	assert_int_equal(vg_sim_set_display(e.sim, 0, true, 1600, 900), VG_OK);
+	/* No interrupt, so no call; the register still tells. */
+	assert_true(wait_change(&e));
+	sleep_ms(50);
+	assert_int_equal(atomic_load(&p.calls), 0);
+	assert_int_equal(vg_gpu_update_displays(e.gpu, &changed), VG_OK);
+	assert_int_equal(changed, 1);
+	assert_false(vg_gpu_display_changed(e.gpu));
+	env_down(&e);
 }
 
 static void test_window_resize_is_followed(void **state)
@@ -119,6 +192,8 @@ static void test_event_storm_changes_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_display_change_is_pushed),
+		cmocka_unit_test(test_lost_config_irq_still_shows),
 		cmocka_unit_test(test_window_resize_is_followed),
 		cmocka_unit_test(test_plug_and_unplug_a_second_head),
 		cmocka_unit_test(test_event_storm_changes_nothing),

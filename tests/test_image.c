@@ -89,6 +89,303 @@ static void write_raw_png(const char *path, uint32_t w, uint32_t h,
 	assert_int_equal(fclose(fp), 0);
 }
 
+/* A chunk for write_png_chunks (data up to 32 bytes). */
+struct raw_chunk {
+	const char *name;
+	png_byte data[32];
+	size_t size;
+};
+
+/* write_raw_png with extra chunks before PLTE/IDAT, written by libpng as
+ * unknown chunks (as an encoder that knows them writes them). */
+static void write_png_chunks(const char *path, uint32_t w, uint32_t h,
+			     const struct fixture *f, png_bytep *rows,
+			     const struct raw_chunk *c, int n)
+{
+	FILE *fp = fopen(path, "wb");
+	png_structp png;
+	png_infop info;
+	png_unknown_chunk u[8];
+
+	assert_non_null(fp);
+	assert_true(n <= 8);
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	assert_non_null(png);
+	info = png_create_info_struct(png);
+	assert_non_null(info);
+	if (setjmp(png_jmpbuf(png)))
+		fail_msg("libpng failed writing fixture %s", path);
+	png_init_io(png, fp);
+	png_set_IHDR(png, info, w, h, f->depth, f->ctype, f->interlace,
+		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	/* cICP, mDCV, cLLI are not safe-to-copy: only written if kept */
+	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_ALWAYS, NULL, 0);
+	for (int i = 0; i < n; i++) {
+		memset(&u[i], 0, sizeof(u[i]));
+		memcpy(u[i].name, c[i].name, 4);
+		u[i].data = (png_byte *)c[i].data;
+		u[i].size = c[i].size;
+		u[i].location = PNG_HAVE_IHDR;
+	}
+	if (n)
+		png_set_unknown_chunks(png, info, u, n);
+	png_write_info(png, info);
+	if (f->depth == 16)
+		png_set_swap(png);
+	png_write_image(png, rows);
+	png_write_end(png, NULL);
+	png_destroy_write_struct(&png, &info);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* cICP BT.2020 PQ full range; mDCV BT.2020 primaries, D65, 1000 and 0.005
+ * cd/m2; cLLI 1000 / 400 cd/m2: big-endian, as the PNG 3rd edition has. */
+static const struct raw_chunk CICP = {"cICP", {9, 16, 0, 1}, 4};
+static const struct raw_chunk MDCV = {
+	"mDCV",
+	{0x8a, 0x48, 0x39, 0x08,  /* R 35400, 14600 */
+	 0x21, 0x34, 0x9b, 0xaa,  /* G 8500, 39850 */
+	 0x19, 0x96, 0x08, 0xfc,  /* B 6550, 2300 */
+	 0x3d, 0x13, 0x40, 0x42,  /* W 15635, 16450 */
+	 0x00, 0x98, 0x96, 0x80,  /* 10000000 = 1000 cd/m2 */
+	 0x00, 0x00, 0x00, 0x32}, /* 50 = 0.005 cd/m2 */
+	24};
+static const struct raw_chunk CLLI = {
+	"cLLI", {0x00, 0x98, 0x96, 0x80, 0x00, 0x3d, 0x09, 0x00}, 8};
+
+static void test_png_read16_hdr_chunks(void **state)
+{
+	/* 16-bit RGB 2x1: a PQ white-ish and a dark pixel */
+	uint16_t r0[6] = {0xffff, 0x0001, 0x8000, 0x1234, 0xfedc, 0x0000};
+	png_bytep rows[1] = {(png_bytep)r0};
+	struct fixture f = {
+		PNG_COLOR_TYPE_RGB, 16, PNG_INTERLACE_NONE, NULL, 0, NULL, 0};
+	struct raw_chunk all[3] = {CICP, MDCV, CLLI};
+	char path[128], err[256] = "";
+	uint16_t *px = NULL;
+	uint32_t w = 0, h = 0, *px8 = NULL;
+	struct vg_png_hdr hdr;
+
+	(void)state;
+	tmp_path(path, sizeof(path), "hdr16.png");
+	write_png_chunks(path, 2, 1, &f, rows, all, 3);
+	memset(&hdr, 0xaa, sizeof(hdr));
+	assert_int_equal(
+		vg_png_read16(path, &px, &w, &h, &hdr, err, sizeof(err)), 0);
+	assert_int_equal(w, 2);
+	assert_int_equal(h, 1);
+	/* every 16-bit sample kept exactly, X = 0xffff */
+	const uint16_t want[8] = {0xffff, 0x0001, 0x8000, 0xffff,
+				  0x1234, 0xfedc, 0x0000, 0xffff};
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(px[i], want[i]);
+	assert_true(hdr.has_cicp);
+	assert_int_equal(hdr.cicp_primaries, 9);
+	assert_int_equal(hdr.cicp_transfer, 16);
+	assert_int_equal(hdr.cicp_matrix, 0);
+	assert_int_equal(hdr.cicp_full_range, 1);
+	assert_true(hdr.has_mdcv);
+	assert_false(hdr.mdcv_draft);
+	assert_int_equal(hdr.mdcv_primaries[0][0], 35400);
+	assert_int_equal(hdr.mdcv_primaries[0][1], 14600);
+	assert_int_equal(hdr.mdcv_primaries[1][0], 8500);
+	assert_int_equal(hdr.mdcv_primaries[1][1], 39850);
+	assert_int_equal(hdr.mdcv_primaries[2][0], 6550);
+	assert_int_equal(hdr.mdcv_primaries[2][1], 2300);
+	assert_int_equal(hdr.mdcv_white[0], 15635);
+	assert_int_equal(hdr.mdcv_white[1], 16450);
+	assert_int_equal(hdr.mdcv_max_luminance, 10000000);
+	assert_int_equal(hdr.mdcv_min_luminance, 50);
+	assert_true(hdr.has_clli);
+	assert_false(hdr.clli_draft);
+	assert_int_equal(hdr.max_cll, 10000000);
+	assert_int_equal(hdr.max_fall, 4000000);
+	free(px);
+	/* the 8-bit reader still reads it, chunks or not */
+	assert_int_equal(vg_png_read(path, &px8, &w, &h, err, sizeof(err)), 0);
+	assert_int_equal(px8[0], 0x00ff0080);
+	free(px8);
+	unlink(path);
+}
+
+static void test_png_read16_draft_spellings(void **state)
+{
+	uint16_t r0[3] = {1, 2, 3};
+	png_bytep rows[1] = {(png_bytep)r0};
+	struct fixture f = {
+		PNG_COLOR_TYPE_RGB, 16, PNG_INTERLACE_NONE, NULL, 0, NULL, 0};
+	struct raw_chunk c[4] = {MDCV, CLLI, MDCV, CLLI};
+	char path[128], err[256] = "";
+	uint16_t *px = NULL;
+	uint32_t w, h;
+	struct vg_png_hdr hdr;
+
+	(void)state;
+	tmp_path(path, sizeof(path), "draft.png");
+	/* only the draft spellings */
+	c[0].name = "mDCv";
+	c[1].name = "cLLi";
+	write_png_chunks(path, 1, 1, &f, rows, c, 2);
+	assert_int_equal(
+		vg_png_read16(path, &px, &w, &h, &hdr, err, sizeof(err)), 0);
+	free(px);
+	assert_false(hdr.has_cicp);
+	assert_true(hdr.has_mdcv && hdr.mdcv_draft);
+	assert_int_equal(hdr.mdcv_max_luminance, 10000000);
+	assert_true(hdr.has_clli && hdr.clli_draft);
+	assert_int_equal(hdr.max_fall, 4000000);
+
+	/* draft first, then the final spelling with other values: final
+	 * wins */
+	c[2].data[19] = 0x81; /* 10000001 */
+	c[3].data[7] = 0x01;  /* 4000001 */
+	write_png_chunks(path, 1, 1, &f, rows, c, 4);
+	assert_int_equal(
+		vg_png_read16(path, &px, &w, &h, &hdr, err, sizeof(err)), 0);
+	free(px);
+	assert_false(hdr.mdcv_draft);
+	assert_int_equal(hdr.mdcv_max_luminance, 10000001);
+	assert_false(hdr.clli_draft);
+	assert_int_equal(hdr.max_fall, 4000001);
+
+	/* final first, then draft: still the final one */
+	struct raw_chunk d[4] = {c[2], c[3], c[0], c[1]};
+	write_png_chunks(path, 1, 1, &f, rows, d, 4);
+	assert_int_equal(
+		vg_png_read16(path, &px, &w, &h, &hdr, err, sizeof(err)), 0);
+	free(px);
+	assert_false(hdr.mdcv_draft);
+	assert_int_equal(hdr.mdcv_max_luminance, 10000001);
+	assert_int_equal(hdr.max_cll, 10000000);
+	assert_int_equal(hdr.max_fall, 4000001);
+	unlink(path);
+}
+
+static void test_png_read16_bad_chunks_and_widening(void **state)
+{
+	/* 8-bit RGB: widened exactly (v * 257); wrong-sized HDR chunks are
+	 * ignored; no chunks: nothing set */
+	uint8_t r0[6] = {0x00, 0x80, 0xff, 0x01, 0x02, 0x03};
+	png_bytep rows[1] = {r0};
+	struct fixture f = {
+		PNG_COLOR_TYPE_RGB, 8, PNG_INTERLACE_NONE, NULL, 0, NULL, 0};
+	struct raw_chunk bad[3] = {CICP, MDCV, CLLI};
+	char path[128], err[256] = "";
+	uint16_t *px = NULL, *keep = (uint16_t *)&f;
+	uint32_t w, h;
+	struct vg_png_hdr hdr;
+
+	(void)state;
+	bad[0].size = 3;
+	bad[1].size = 20;
+	bad[2].size = 9;
+	tmp_path(path, sizeof(path), "bad.png");
+	write_png_chunks(path, 2, 1, &f, rows, bad, 3);
+	assert_int_equal(
+		vg_png_read16(path, &px, &w, &h, &hdr, err, sizeof(err)), 0);
+	assert_false(hdr.has_cicp);
+	assert_false(hdr.has_mdcv);
+	assert_false(hdr.has_clli);
+	const uint16_t want[8] = {0x0000, 0x8080, 0xffff, 0xffff,
+				  0x0101, 0x0202, 0x0303, 0xffff};
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(px[i], want[i]);
+	free(px);
+
+	write_png_chunks(path, 2, 1, &f, rows, NULL, 0);
+	memset(&hdr, 0xaa, sizeof(hdr));
+	assert_int_equal(
+		vg_png_read16(path, &px, &w, &h, &hdr, err, sizeof(err)), 0);
+	assert_false(hdr.has_cicp || hdr.has_mdcv || hdr.has_clli);
+	free(px);
+	assert_int_equal(
+		vg_png_read16(path, &px, &w, &h, NULL, err, sizeof(err)), 0);
+	free(px);
+	unlink(path);
+
+	/* failure: message, outputs untouched */
+	px = keep;
+	w = h = 7;
+	assert_int_equal(
+		vg_png_read16(path, &px, &w, &h, &hdr, err, sizeof(err)), -1);
+	assert_ptr_equal(px, keep);
+	assert_int_equal(w, 7);
+	assert_non_null(strstr(err, "cannot read"));
+}
+
+static void test_png_hdr_color(void **state)
+{
+	struct vg_png_hdr h;
+	struct vg_hdr_metadata m;
+	enum vg_colorspace cs = 0;
+	char err[256] = "";
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	/* nothing: sRGB, no metadata */
+	memset(&m, 0xaa, sizeof(m));
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), 0);
+	assert_int_equal(cs, VG_CS_SRGB);
+	assert_int_equal(m.max_cll, 0);
+	assert_int_equal(m.primaries[0][0], 0);
+	/* PQ with mDCV and cLLI: nits rounded */
+	h.has_cicp = true;
+	h.cicp_primaries = 9;
+	h.cicp_transfer = 16;
+	h.cicp_full_range = 1;
+	h.has_mdcv = true;
+	h.mdcv_primaries[1][1] = 39850;
+	h.mdcv_white[0] = 15635;
+	h.mdcv_max_luminance = 10004999; /* 1000.4999 -> 1000 */
+	h.mdcv_min_luminance = 50;
+	h.has_clli = true;
+	h.max_cll = 4000 * 10000 + 5000; /* 4000.5 -> 4001 */
+	h.max_fall = 0xffffffffu;	 /* capped at 65535 */
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), 0);
+	assert_int_equal(cs, VG_CS_BT2020_PQ);
+	assert_int_equal(m.primaries[1][1], 39850);
+	assert_int_equal(m.white_point[0], 15635);
+	assert_int_equal(m.max_mastering_luminance, 1000);
+	assert_int_equal(m.min_mastering_luminance, 50);
+	assert_int_equal(m.max_cll, 4001);
+	assert_int_equal(m.max_fall, 65535);
+	h.cicp_transfer = 18;
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), 0);
+	assert_int_equal(cs, VG_CS_BT2020_HLG);
+	h.cicp_transfer = 13;
+	h.cicp_primaries = 1;
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), 0);
+	assert_int_equal(cs, VG_CS_SRGB);
+	/* refused: PQ with P3 primaries (12), linear transfer, limited
+	 * range; cs untouched */
+	cs = VG_CS_SCRGB;
+	h.cicp_primaries = 12;
+	h.cicp_transfer = 16;
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "primaries 12 transfer 16"));
+	h.cicp_primaries = 9;
+	h.cicp_transfer = 8;
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), -1);
+	h.cicp_transfer = 16;
+	h.cicp_full_range = 0;
+	assert_int_equal(vg_png_hdr_color(&h, &cs, &m, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "full range"));
+	assert_int_equal(cs, VG_CS_SCRGB);
+}
+
+static void test_px16_to_10bit(void **state)
+{
+	/* v * 1023 / 65535 rounded: 0, 32 (0.4995 -> 0), 33 (0.515 -> 1),
+	 * 32768 (511.5 -> 512), 65535, 65470 (1021.98 -> 1022) */
+	const uint16_t px[8] = {0, 32, 33, 0xffff, 32768, 65535, 65470, 0};
+	uint32_t out[2];
+
+	(void)state;
+	vg_px16_to_r10g10b10a2(px, out, 2);
+	assert_int_equal(out[0], 0u | 0u << 10 | 1u << 20 | 3u << 30);
+	assert_int_equal(out[1], 512u | 1023u << 10 | 1022u << 20 | 3u << 30);
+}
+
 static long file_size(const char *path)
 {
 	FILE *fp = fopen(path, "rb");
@@ -630,6 +927,11 @@ int main(void)
 		cmocka_unit_test(test_png_read_palette),
 		cmocka_unit_test(test_png_read_16bit),
 		cmocka_unit_test(test_png_read_gray16_alpha),
+		cmocka_unit_test(test_png_read16_hdr_chunks),
+		cmocka_unit_test(test_png_read16_draft_spellings),
+		cmocka_unit_test(test_png_read16_bad_chunks_and_widening),
+		cmocka_unit_test(test_png_hdr_color),
+		cmocka_unit_test(test_px16_to_10bit),
 		cmocka_unit_test(test_png_read_gray1),
 		cmocka_unit_test(test_png_reject_missing),
 		cmocka_unit_test(test_png_reject_text),

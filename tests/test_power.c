@@ -127,7 +127,6 @@ static void test_calls_in_d3(void **state)
 	assert_int_equal(vg_gpu_reset(e.gpu), VG_E_POWER);
 	assert_int_equal(vg_gpu_watchdog(e.gpu, &did), VG_OK);
 	assert_false(did);
-	assert_int_equal(vg_gpu_last_error(e.gpu).status, VG_E_POWER);
 	/* Driver memory stays usable; destroying works without a device. */
 	draw(fb, NULL, 42);
 	vg_fb_destroy(other);

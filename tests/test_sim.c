@@ -325,11 +325,11 @@ static void test_fault_error_oom_by_type(void **state)
 
 	(void)state;
 	env_up(&e, &cfg, 0);
-	assert_int_equal(vg_fb_create(e.gpu, 1024, 768, &fb), VG_E_DEVICE);
+	vg_status got = vg_fb_create(e.gpu, 1024, 768, &fb);
+	assert_int_equal(got, VG_E_DEVICE_OUT_OF_MEMORY);
 	assert_null(fb);
-	struct vg_status_detail d = vg_gpu_last_error(e.gpu);
-	assert_int_equal(d.status, VG_E_DEVICE);
-	assert_int_equal(d.resp_type, VG_RESP_ERR_OUT_OF_MEMORY);
+	assert_true(vg_status_is_device_error(got));
+	assert_int_equal(vg_status_resp_code(got), VG_RESP_ERR_OUT_OF_MEMORY);
 	vg_sim_get_counters(e.sim, &c);
 	assert_int_equal(c.faults_injected, 1);
 	assert_int_equal(c.error_responses, 1);
@@ -342,6 +342,28 @@ static void test_fault_error_oom_by_type(void **state)
 	env_down(&e);
 }
 
+/* A failed attach reports the attach's code, never the code of the unref
+ * that cleans up after it (the unref fails too, differently). */
+static void test_fault_attach_error_not_cleanup_error(void **state)
+{
+	struct vg_sim_config cfg = {
+		.faults =
+			"error:type=RESOURCE_ATTACH_BACKING@ERR_OUT_OF_MEMORY,"
+			"error:type=RESOURCE_UNREF@ERR_INVALID_RESOURCE_ID"};
+	struct env e = {0};
+	struct vg_fb *fb = NULL;
+	struct vg_sim_counters c;
+
+	(void)state;
+	env_up(&e, &cfg, 0);
+	assert_int_equal(vg_fb_create(e.gpu, 64, 64, &fb),
+			 VG_E_DEVICE_OUT_OF_MEMORY);
+	assert_null(fb);
+	vg_sim_get_counters(e.sim, &c);
+	assert_int_equal(c.error_responses, 2); /* attach and unref */
+	env_down(&e);
+}
+
 static void test_fault_error_once_then_usable(void **state)
 {
 	/* Bring-up is commands 1 (DISPLAY_INFO) and 2 (EDID). */
@@ -351,9 +373,8 @@ static void test_fault_error_once_then_usable(void **state)
 
 	(void)state;
 	env_up(&e, &cfg, 0);
-	assert_int_equal(vg_fb_create(e.gpu, 1024, 768, &fb), VG_E_DEVICE);
-	assert_int_equal(vg_gpu_last_error(e.gpu).resp_type,
-			 VG_RESP_ERR_OUT_OF_MEMORY);
+	assert_int_equal(vg_fb_create(e.gpu, 1024, 768, &fb),
+			 VG_E_DEVICE_OUT_OF_MEMORY);
 	assert_int_equal(vg_fb_create(e.gpu, 1024, 768, &fb), VG_OK);
 	draw(fb, NULL, 3);
 	assert_int_equal(vg_gpu_set_scanout(e.gpu, 0, fb), VG_OK);
@@ -375,7 +396,6 @@ static void test_fault_drop_times_out(void **state)
 	env_up(&e, &cfg, 200);
 	assert_int_equal(vg_fb_create(e.gpu, 1024, 768, &fb), VG_E_TIMEOUT);
 	assert_null(fb);
-	assert_int_equal(vg_gpu_last_error(e.gpu).status, VG_E_TIMEOUT);
 	struct vg_gpu_stats st;
 	vg_gpu_get_stats(e.gpu, &st);
 	assert_int_equal(st.timeouts, 1);
@@ -752,6 +772,7 @@ int main(void)
 		cmocka_unit_test(test_alloc_failures_unwind),
 		cmocka_unit_test(test_fault_error_oom_by_type),
 		cmocka_unit_test(test_fault_error_once_then_usable),
+		cmocka_unit_test(test_fault_attach_error_not_cleanup_error),
 		cmocka_unit_test(test_fault_drop_times_out),
 		cmocka_unit_test(test_fault_drop_present),
 		cmocka_unit_test(test_fault_late_completion),

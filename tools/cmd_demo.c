@@ -25,6 +25,47 @@ static void copy_rect(uint32_t *dst, const uint32_t *src, uint32_t stride,
 		       (size_t)r->width * 4);
 }
 
+/* Box i of DEMO_BOXES for a w x h mode: at most half the mode a side, and
+ * a step no larger than the room it leaves (0 when there is none), so
+ * that box_move keeps it inside for any mode. */
+static struct box box_init(int i, uint32_t w, uint32_t h)
+{
+	struct box b = {.colour =
+				0x00ffffffu ^ (0x3f1f7fu * (uint32_t)(i + 1))};
+	uint32_t bw = w / 10 + (uint32_t)i * 8, bh = h / 10 + (uint32_t)i * 6;
+	b.w = bw > w / 2 ? w / 2 : bw;
+	b.h = bh > h / 2 ? h / 2 : bh;
+	uint32_t room_x = w - b.w, room_y = h - b.h;
+	b.dx = (int32_t)(7u + 3u * (uint32_t)i > room_x
+				 ? room_x
+				 : 7u + 3u * (uint32_t)i);
+	b.dy = (int32_t)(5u + 2u * (uint32_t)i > room_y
+				 ? room_y
+				 : 5u + 2u * (uint32_t)i);
+	b.x = (int32_t)(room_x * (uint32_t)i / DEMO_BOXES);
+	b.y = (int32_t)(room_y * (uint32_t)(i % 3) / 3);
+	return b;
+}
+
+/* One step along an axis of room positions [0, room]: bounce at either
+ * end, and never leave it. */
+static void axis_step(int32_t *pos, int32_t *step, int32_t room)
+{
+	if (*pos + *step < 0 || *pos + *step > room)
+		*step = -*step;
+	*pos += *step;
+	if (*pos < 0)
+		*pos = 0;
+	if (*pos > room)
+		*pos = room;
+}
+
+static void box_move(struct box *b, uint32_t w, uint32_t h)
+{
+	axis_step(&b->x, &b->dx, (int32_t)(w - b->w));
+	axis_step(&b->y, &b->dy, (int32_t)(h - b->h));
+}
+
 static struct vg_rect box_rect(const struct box *b)
 {
 	return (struct vg_rect){(uint32_t)b->x, (uint32_t)b->y, b->w, b->h};
@@ -50,10 +91,14 @@ int cmd_demo(int argc, char **argv)
 {
 	struct cli_common c = {0};
 	struct cli_session s;
-	const char *mode = "3840x2160", *out = "viogpu-demo.png";
+	const char *mode = NULL, *out = NULL;
 	unsigned long seconds = 3;
 	uint32_t w, h;
+	static const char *const once[] = {"--mode", "--out", "--seconds",
+					   NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -68,7 +113,12 @@ int cmd_demo(int argc, char **argv)
 			       "the "
 			       "device shows it to SHOT.png (default\n"
 			       "viogpu-demo.png), checked against what was "
-			       "drawn.\n\n%s",
+			       "drawn.  Each side of WxH is 16..16384.\n\n"
+			       "Exit 0 only if the last frame reached the "
+			       "screen and equals what was\ndrawn (a failed "
+			       "present the driver recovered from is "
+			       "counted, not\nfatal); a lost device ends the "
+			       "run at once with exit 1.\n\n%s",
 			       DEMO_BOXES, cli_common_help());
 			return CLI_EXIT_OK;
 		}
@@ -76,6 +126,13 @@ int cmd_demo(int argc, char **argv)
 		     !strcmp(a, "--seconds")) &&
 		    i + 1 >= argc) {
 			cli_error("%s needs a value", a);
+			return CLI_EXIT_USAGE;
+		}
+		if ((!strcmp(a, "--mode") && mode) ||
+		    (!strcmp(a, "--out") && out)) {
+			cli_error("%s given twice (the second is '%s'); give "
+				  "it once",
+				  a, argv[i + 1]);
 			return CLI_EXIT_USAGE;
 		}
 		if (!strcmp(a, "--mode")) {
@@ -94,10 +151,17 @@ int cmd_demo(int argc, char **argv)
 				return CLI_EXIT_USAGE;
 		}
 	}
-	if (!cli_parse_mode(mode, &w, &h) || w < 64 || h < 64) {
-		cli_error("bad mode '%s' (want WxH, 64..16384 each)", mode);
+	if (!mode)
+		mode = "3840x2160";
+	if (!out)
+		out = "viogpu-demo.png";
+	if (!cli_parse_mode(mode, &w, &h)) {
+		cli_error("bad mode '%s' (want WxH, each %d..%d)", mode,
+			  CLI_MODE_MIN, CLI_MODE_MAX);
 		return CLI_EXIT_USAGE;
 	}
+	if (!cli_check_out("--out", out))
+		return CLI_EXIT_USAGE;
 
 	c.frame_bytes = (uint64_t)w * h * 4;
 	double t0 = cli_now_ms();
@@ -135,38 +199,20 @@ int cmd_demo(int argc, char **argv)
 	       cli_now_ms() - t0);
 
 	struct box boxes[DEMO_BOXES];
-	for (int i = 0; i < DEMO_BOXES; i++) {
-		boxes[i] = (struct box){
-			.w = w / 10 + (uint32_t)i * 8,
-			.h = h / 10 + (uint32_t)i * 6,
-			.dx = 7 + 3 * i,
-			.dy = 5 + 2 * i,
-			.colour = 0x00ffffffu ^ (0x3f1f7fu * (uint32_t)(i + 1)),
-		};
-		boxes[i].x =
-			(int32_t)((w - boxes[i].w) * (uint32_t)i / DEMO_BOXES);
-		boxes[i].y =
-			(int32_t)((h - boxes[i].h) * (uint32_t)(i % 3) / 3);
-	}
-
-	size_t frames = 0, failed = 0;
+	for (int i = 0; i < DEMO_BOXES; i++)
+		boxes[i] = box_init(i, w, h);
+	size_t frames = 0, failed = 0, tried = 0;
+	bool lost = false;
 	uint64_t pixels = 0;
 	double start = cli_now_ms(), end = start + (double)seconds * 1000.0;
-	while (cli_now_ms() < end && frames < max_frames) {
+	while (cli_now_ms() < end && tried < max_frames) {
 		struct vg_rect dirty[DEMO_BOXES];
 		uint32_t npx = 0;
 		for (int i = 0; i < DEMO_BOXES; i++) {
 			struct box *b = &boxes[i];
 			struct vg_rect old = box_rect(b);
 			copy_rect(px, bg, stride, &old);
-			if (b->x + b->dx < 0 ||
-			    b->x + b->dx + (int32_t)b->w > (int32_t)w)
-				b->dx = -b->dx;
-			if (b->y + b->dy < 0 ||
-			    b->y + b->dy + (int32_t)b->h > (int32_t)h)
-				b->dy = -b->dy;
-			b->x += b->dx;
-			b->y += b->dy;
+			box_move(b, w, h);
 			dirty[i] = rect_union(old, box_rect(b));
 			npx += dirty[i].width * dirty[i].height;
 		}
@@ -177,40 +223,66 @@ int cmd_demo(int argc, char **argv)
 		double f0 = cli_now_ms();
 		st = vg_gpu_present(s.gpu, fb, dirty, DEMO_BOXES);
 		double dt = cli_now_ms() - f0;
-		times[frames++] = dt;
+		tried++;
+		if (st == VG_E_NODEV) {
+			/* Nothing comes back from a lost device: stop now. */
+			lost = true;
+			printf("frame %4zu  present failed: %s; the device is "
+			       "gone, stopping\n",
+			       tried, vg_status_str(st));
+			break;
+		}
 		if (st != VG_OK) {
 			/* The driver resets a hung device on the next call
 			 * and rebuilds the picture: keep going. */
 			failed++;
-			printf("frame %4zu  present failed: %s\n", frames,
+			printf("frame %4zu  present failed: %s\n", tried,
 			       vg_status_str(st));
 			continue;
 		}
+		times[frames++] = dt;
 		pixels += npx;
 		printf("frame %4zu  %d rects  %9u px  present %7.2f ms\n",
-		       frames, DEMO_BOXES, npx, dt);
+		       tried, DEMO_BOXES, npx, dt);
 	}
 	double elapsed = cli_now_ms() - start;
-	if (frames == 0) {
-		cli_error("no frame was presented");
+	/* The last frame once more, after any recovery: it must get there. */
+	st = lost ? VG_E_NODEV : VG_OK;
+	if (!lost && failed)
+		st = vg_gpu_present(s.gpu, fb, NULL, 0);
+	struct vg_gpu_stats gs;
+	vg_gpu_get_stats(s.gpu, &gs);
+	if (frames) {
+		qsort(times, frames, sizeof(*times), cmp_double);
+		printf("summary: %zu of %zu frames presented in %.2f s = %.1f "
+		       "frames/s; present median %.2f ms, p95 %.2f ms, max "
+		       "%.2f ms; %.1f Mpixel/s of dirty area\n",
+		       frames, tried, elapsed / 1000.0,
+		       (double)frames * 1000.0 / elapsed, times[frames / 2],
+		       times[frames * 95 / 100], times[frames - 1],
+		       (double)pixels / elapsed / 1000.0);
+	} else {
+		printf("summary: 0 of %zu frames presented in %.2f s\n", tried,
+		       elapsed / 1000.0);
+	}
+	if (failed)
+		printf("%zu presents failed; the driver reset the device %llu "
+		       "time(s) and %s\n",
+		       failed, (unsigned long long)gs.resets,
+		       st == VG_OK ? "carried on"
+				   : "the last frame failed too");
+	if (lost) {
+		cli_error("the device was lost after %zu frame(s)", frames);
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
-	qsort(times, frames, sizeof(*times), cmp_double);
-	printf("summary: %zu frames in %.2f s = %.1f frames/s; present "
-	       "median %.2f ms, p95 %.2f ms, max %.2f ms; %.1f Mpixel/s "
-	       "of dirty area\n",
-	       frames, elapsed / 1000.0, (double)frames * 1000.0 / elapsed,
-	       times[frames / 2], times[frames * 95 / 100], times[frames - 1],
-	       (double)pixels / elapsed / 1000.0);
-	if (failed) {
-		struct vg_gpu_stats gs;
-		vg_gpu_get_stats(s.gpu, &gs);
-		printf("%zu presents failed; the driver reset the device %llu "
-		       "time(s) and carried on\n",
-		       failed, (unsigned long long)gs.resets);
-		/* The last frame went out after recovery, or it did not. */
-		vg_gpu_present(s.gpu, fb, NULL, 0);
+	if (frames == 0 || st != VG_OK) {
+		if (frames == 0)
+			cli_error("no frame was presented (%zu tried)", tried);
+		else
+			cli_gpu_error(s.gpu, "the last frame", st);
+		rc = CLI_EXIT_FAIL;
+		goto out;
 	}
 
 	uint64_t diff = 0;

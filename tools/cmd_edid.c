@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "edid_text.h"
@@ -12,7 +15,10 @@ int cmd_edid(int argc, char **argv)
 	const char *raw = NULL;
 	bool decode = false;
 	unsigned long head = 0;
+	static const char *const once[] = {"--head", "--raw", NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -39,6 +45,12 @@ int cmd_edid(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 		if (!strcmp(a, "--raw")) {
+			if (raw) {
+				cli_error("--raw given twice (the second is "
+					  "'%s'); give it once",
+					  argv[i + 1]);
+				return CLI_EXIT_USAGE;
+			}
 			raw = argv[++i];
 			continue;
 		}
@@ -49,6 +61,8 @@ int cmd_edid(int argc, char **argv)
 		if (cli_other_option(&c, argc, argv, &i, "edid"))
 			return CLI_EXIT_USAGE;
 	}
+	if (raw && !cli_check_out("--raw", raw))
+		return CLI_EXIT_USAGE;
 	int rc = cli_open(&c, &s);
 	if (rc)
 		return rc;
@@ -67,13 +81,23 @@ int cmd_edid(int argc, char **argv)
 			  head);
 		rc = CLI_EXIT_FAIL;
 	} else if (raw) {
+		/* Every step checked: a full disk (or /dev/full) fails the
+		 * write, the flush or the close. */
+		struct stat before;
+		bool existed = stat(raw, &before) == 0;
 		FILE *f = fopen(raw, "wb");
-		bool ok = f && fwrite(d.edid, 1, size, f) == size;
-		if (f && fclose(f))
-			ok = false;
-		if (!ok) {
-			cli_error("cannot write '%s'", raw);
-			if (f)
+		int err = f ? 0 : errno;
+		if (f && fwrite(d.edid, 1, size, f) != size)
+			err = errno ? errno : EIO;
+		if (f && fflush(f) != 0 && !err)
+			err = errno;
+		if (f && fclose(f) != 0 && !err)
+			err = errno;
+		if (err) {
+			cli_error("cannot write '%s': %s", raw, strerror(err));
+			/* Only a file this run created; never a device node
+			 * or what was there before. */
+			if (f && !existed)
 				remove(raw);
 			rc = CLI_EXIT_FAIL;
 		} else {

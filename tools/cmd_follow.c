@@ -52,7 +52,10 @@ int cmd_follow(int argc, char **argv)
 	struct cli_common c = {0};
 	struct cli_session s;
 	unsigned long seconds = 10, want = 0;
+	static const char *const once[] = {"--seconds", "--changes", NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -112,7 +115,15 @@ int cmd_follow(int argc, char **argv)
 	while (!rc && cli_now_ms() < end && (!want || changes < want)) {
 		struct timespec ts = {0, 50 * 1000000L};
 		nanosleep(&ts, NULL);
-		(void)vg_gpu_watchdog(s.gpu, NULL);
+		/* A hung device is reset; a lost one ends the run now. */
+		st = vg_gpu_watchdog(s.gpu, NULL);
+		if (st == VG_E_NODEV) {
+			cli_error("the device was lost after %u display "
+				  "change(s)",
+				  changes);
+			rc = CLI_EXIT_FAIL;
+			break;
+		}
 		if (!vg_gpu_display_changed(s.gpu))
 			continue;
 		uint32_t mask = 0;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "edid_text.h"
 
 static const struct {
 	unsigned bit;
@@ -33,7 +34,10 @@ int cmd_info(int argc, char **argv)
 {
 	struct cli_common c = {0};
 	struct cli_session s;
+	static const char *const once[] = {NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			printf("usage: viogpu info [COMMON OPTIONS]\n\n"
@@ -69,6 +73,13 @@ int cmd_info(int argc, char **argv)
 		       "EDID %u bytes\n",
 		       h, d.rect.width, d.rect.height, d.rect.x, d.rect.y,
 		       d.monitor_name, d.edid_size);
+		static struct vg_edid e; /* 8 KB */
+		if (d.edid_size &&
+		    vg_edid_parse(d.edid, d.edid_size, &e) == VG_OK) {
+			printf("head %u hdr:         ", h);
+			edid_print_hdr_summary(stdout, &e);
+			printf("\n");
+		}
 	}
 	cli_close(&s);
 	return CLI_EXIT_OK;

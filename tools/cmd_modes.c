@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "edid_text.h"
 
 int cmd_modes(int argc, char **argv)
 {
@@ -10,7 +11,10 @@ int cmd_modes(int argc, char **argv)
 	struct cli_session s;
 	unsigned long head = 0;
 	bool all_heads = true;
+	static const char *const once[] = {"--head", NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -56,6 +60,15 @@ int cmd_modes(int argc, char **argv)
 			break;
 		}
 		printf("head %u: %u modes\n", h, n);
+		struct vg_display d;
+		static struct vg_edid e; /* 8 KB */
+		vg_gpu_get_display(s.gpu, h, &d);
+		if (d.edid_size &&
+		    vg_edid_parse(d.edid, d.edid_size, &e) == VG_OK) {
+			printf("  hdr: ");
+			edid_print_hdr_summary(stdout, &e);
+			printf("\n");
+		}
 		for (unsigned i = 0; i < n && i < 256; i++) {
 			const struct vg_mode *m = &modes[i];
 			printf("  %5ux%-5u", m->width, m->height);

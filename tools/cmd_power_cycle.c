@@ -32,7 +32,8 @@ static void help(void)
 	       "cycle every head's screendump must equal\nthe picture before, "
 	       "and the driver must hold exactly its framebuffers\nand the "
 	       "cursor.  Prints progress, a summary with time per cycle, and\n"
-	       "exits 1 at the first mismatch.\n\n%s",
+	       "exits 1 at the first mismatch.  --hibernate and --sleep "
+	       "cannot be combined;\neach side of WxH is 64..16384.\n\n%s",
 	       cli_common_help());
 }
 
@@ -43,7 +44,7 @@ static int check_cycle(struct cli_session *s, struct vg_fb **fbs,
 {
 	for (unsigned h = 0; h < heads; h++) {
 		uint32_t *px = NULL, w = 0, hh = 0, fx = 0, fy = 0;
-		vg_status st = cli_device_screendump(s, h, &px, &w, &hh);
+		vg_status st = vg_host_screendump(s->host, h, &px, &w, &hh);
 		if (st != VG_OK) {
 			cli_error("cycle %lu: screendump of head %u: %s", cycle,
 				  h, vg_status_str(st));
@@ -73,15 +74,14 @@ static int check_cycle(struct cli_session *s, struct vg_fb **fbs,
 			  cycle, gs.live_resources, heads + 1);
 		return CLI_EXIT_FAIL;
 	}
-	if (s->sim) {
-		struct vg_sim_counters c;
-		vg_sim_get_counters(s->sim, &c);
-		if (c.live_resources != heads + 1) {
-			cli_error("cycle %lu: the device holds %u resources, "
-				  "expected %u",
-				  cycle, c.live_resources, heads + 1);
-			return CLI_EXIT_FAIL;
-		}
+	struct vg_host_counters hc;
+	vg_host_counters(s->host, &hc);
+	if ((hc.device_has & VG_HOST_DEV_HOLDS) &&
+	    hc.device.live_resources != heads + 1) {
+		cli_error("cycle %lu: the device holds %u resources, expected "
+			  "%u",
+			  cycle, hc.device.live_resources, heads + 1);
+		return CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;
 }
@@ -92,9 +92,14 @@ int cmd_power_cycle(int argc, char **argv)
 	struct cli_session s;
 	unsigned long cycles = 10;
 	const char *mode = "1024x768";
+	bool mode_given = false;
 	bool hibernate = true;
+	const char *power_opt = NULL;
 	uint32_t w, h;
+	static const char *const once[] = {"--cycles", "--mode", NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -102,6 +107,12 @@ int cmd_power_cycle(int argc, char **argv)
 			return CLI_EXIT_OK;
 		}
 		if (!strcmp(a, "--hibernate") || !strcmp(a, "--sleep")) {
+			if (power_opt && strcmp(power_opt, a)) {
+				cli_error("%s and %s conflict; give one",
+					  power_opt, a);
+				return CLI_EXIT_USAGE;
+			}
+			power_opt = a;
 			hibernate = !strcmp(a, "--hibernate");
 			continue;
 		}
@@ -120,6 +131,13 @@ int cmd_power_cycle(int argc, char **argv)
 			continue;
 		}
 		if (!strcmp(a, "--mode")) {
+			if (mode_given) {
+				cli_error("--mode given twice (the second is "
+					  "'%s'); give it once",
+					  argv[i + 1]);
+				return CLI_EXIT_USAGE;
+			}
+			mode_given = true;
 			mode = argv[++i];
 			continue;
 		}
@@ -131,7 +149,9 @@ int cmd_power_cycle(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	unsigned heads = c.heads ? c.heads : 1;
-	c.frame_bytes = (uint64_t)w * h * 4 * heads;
+	/* One frame: the device layer multiplies by the heads. */
+	c.frame_bytes = (uint64_t)w * h * 4;
+	c.frame_heads = heads;
 	int rc = cli_open(&c, &s);
 	if (rc)
 		return rc;
@@ -186,8 +206,7 @@ int cmd_power_cycle(int argc, char **argv)
 		double t0 = cli_now_ms();
 		st = vg_gpu_set_power(s.gpu, VG_POWER_D3, why);
 		if (st == VG_OK)
-			st = s.sim ? vg_sim_power_cycle(s.sim, hibernate)
-				   : vg_qemu_power_cycle(s.qemu, hibernate);
+			st = vg_host_power_cycle(s.host, hibernate);
 		if (st == VG_OK)
 			st = vg_gpu_set_power(s.gpu, VG_POWER_D0, why);
 		times[n - 1] = cli_now_ms() - t0;

@@ -23,9 +23,13 @@ static void show_help(void)
 	       "framebuffer is on screen before the old one is\nreleased.  "
 	       "The last mode's screendump is saved to SHOT.png (default\n"
 	       "viogpu-show.png); --hold keeps it up that long before tearing "
-	       "down.\nA mode larger than the device or its host memory can "
-	       "take is refused\n(exit 2) with the previous mode still "
-	       "shown.\n\n"
+	       "down.\nEach side of a mode is 16..16384 (QEMU refuses a "
+	       "scanout under 16\npixels, so the driver does on every "
+	       "device); --modes takes up to 32.\nA mode larger than the "
+	       "device's host memory (max_hostmem) is refused\n(exit 2) "
+	       "before the device starts.  --mode and --modes\n"
+	       "cannot be combined; SHOT.png is checked before the device "
+	       "starts.\n\n"
 	       "%s",
 	       vg_pattern_names(), cli_common_help());
 }
@@ -38,11 +42,13 @@ static int show_step(struct cli_session *s, uint32_t head, uint32_t w,
 		     uint32_t h, const uint32_t *img, uint32_t iw, uint32_t ih,
 		     enum vg_pattern pat, unsigned long hold, const char *out)
 {
+	char size[32];
 	vg_status st = vg_gpu_check_mode(s->gpu, head, w, h);
 	if (st != VG_OK) {
-		cli_error("mode %ux%u is more than head %u can take (at most "
-			  "16384 a side and %llu MiB of host memory)",
-			  w, h, head, (unsigned long long)(s->host_mem >> 20));
+		cli_error("mode %ux%u is more than head %u can take (each side "
+			  "%d..%d, a frame at most %s of host memory)",
+			  w, h, head, CLI_MODE_MIN, CLI_MODE_MAX,
+			  cli_size_str(s->host_mem, size, sizeof(size)));
 		return CLI_EXIT_USAGE;
 	}
 	st = vg_gpu_set_mode(s->gpu, head, w, h);
@@ -90,13 +96,18 @@ int cmd_show(int argc, char **argv)
 {
 	struct cli_common c = {0};
 	struct cli_session s;
-	const char *pattern = NULL, *image = NULL, *mode = NULL;
-	const char *out = "viogpu-show.png";
+	const char *pattern = NULL, *image = NULL, *mode = NULL, *modes = NULL;
+	const char *out = NULL;
 	unsigned long head = 0, hold = 0;
 	enum vg_pattern pat = VG_PATTERN_BARS;
 	uint32_t iw = 0, ih = 0, *img = NULL;
 	char err[256];
+	static const char *const once[] = {"--pattern", "--image", "--mode",
+					   "--modes",	"--out",   "--head",
+					   "--hold",	NULL};
 
+	if (!cli_check_repeats(argc, argv, once))
+		return CLI_EXIT_USAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -106,7 +117,7 @@ int cmd_show(int argc, char **argv)
 		const char **dst = !strcmp(a, "--pattern") ? &pattern
 				   : !strcmp(a, "--image") ? &image
 				   : !strcmp(a, "--mode")  ? &mode
-				   : !strcmp(a, "--modes") ? &mode
+				   : !strcmp(a, "--modes") ? &modes
 				   : !strcmp(a, "--out")   ? &out
 							   : NULL;
 		bool num = !strcmp(a, "--hold");
@@ -115,6 +126,12 @@ int cmd_show(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 		if (dst) {
+			if (*dst) {
+				cli_error("%s given twice (the second is "
+					  "'%s'); give it once",
+					  a, argv[i + 1]);
+				return CLI_EXIT_USAGE;
+			}
 			*dst = argv[++i];
 			continue;
 		}
@@ -139,35 +156,36 @@ int cmd_show(int argc, char **argv)
 		cli_error("show: give one of --pattern or --image");
 		return CLI_EXIT_USAGE;
 	}
-	if (!mode) {
+	if (mode && modes) {
+		cli_error("show: --mode and --modes conflict (give one mode "
+			  "with --mode or a list with --modes)");
+		return CLI_EXIT_USAGE;
+	}
+	if (!mode && !modes) {
 		cli_error("show: --mode WxH (or --modes WxH,WxH,...) is "
 			  "required");
 		return CLI_EXIT_USAGE;
 	}
+	if (mode && strchr(mode, ',')) {
+		cli_error("--mode takes one WxH, not '%s' (a list goes with "
+			  "--modes)",
+			  mode);
+		return CLI_EXIT_USAGE;
+	}
 	/* Every mode of the list is checked before QEMU starts. */
 	uint32_t mw[MAX_STEPS], mh[MAX_STEPS];
-	unsigned nmodes = 0;
-	for (const char *p = mode; *p; nmodes++) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char one[32];
-		if (nmodes == MAX_STEPS || len >= sizeof(one)) {
-			cli_error("bad mode list '%s' (at most %d modes)", mode,
-				  MAX_STEPS);
-			return CLI_EXIT_USAGE;
-		}
-		memcpy(one, p, len);
-		one[len] = '\0';
-		if (!cli_parse_mode(one, &mw[nmodes], &mh[nmodes])) {
-			cli_error("bad mode '%s' (want WxH, e.g. 1920x1080, "
-				  "each 1..16384)",
-				  one);
-			return CLI_EXIT_USAGE;
-		}
-		if ((uint64_t)mw[nmodes] * mh[nmodes] * 4 > c.frame_bytes)
-			c.frame_bytes = (uint64_t)mw[nmodes] * mh[nmodes] * 4;
-		p = comma ? comma + 1 : p + len;
-	}
+	unsigned nmodes =
+		mode ? cli_parse_mode_list("--mode", mode, mw, mh, 1)
+		     : cli_parse_mode_list("--modes", modes, mw, mh, MAX_STEPS);
+	if (!nmodes)
+		return CLI_EXIT_USAGE;
+	for (unsigned k = 0; k < nmodes; k++)
+		if ((uint64_t)mw[k] * mh[k] * 4 > c.frame_bytes)
+			c.frame_bytes = (uint64_t)mw[k] * mh[k] * 4;
+	if (!out)
+		out = "viogpu-show.png";
+	if (!cli_check_out("--out", out))
+		return CLI_EXIT_USAGE;
 	if (pattern && vg_pattern_from_name(pattern, &pat)) {
 		cli_error("unknown pattern '%s' (want %s)", pattern,
 			  vg_pattern_names());

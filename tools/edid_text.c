@@ -1,5 +1,38 @@
 // SPDX-License-Identifier: MIT
+#include <math.h>
+
 #include "edid_text.h"
+
+void edid_print_hdr_summary(FILE *f, const struct vg_edid *e)
+{
+	static const char *const eotf[] = {"sdr", "hdr", "pq", "hlg"};
+	const char *sep = "";
+
+	if (!e->hdr_static_metadata) {
+		fprintf(f, "none");
+		return;
+	}
+	for (unsigned i = 0; i < 4; i++)
+		if (e->hdr_eotfs & (1u << i)) {
+			fprintf(f, "%s%s", sep, eotf[i]);
+			sep = " ";
+		}
+	if (!*sep)
+		fprintf(f, "no EOTF");
+	/* CTA-861.3: max and frame-average 50 * 2^(CV/32) cd/m2, min
+	 * max * (CV/255)^2 / 100. */
+	double max = 50.0 * exp2(e->hdr_max_luminance / 32.0);
+	if (e->hdr_luminance_bytes >= 1)
+		fprintf(f, ", desired max %.1f", max);
+	if (e->hdr_luminance_bytes >= 2)
+		fprintf(f, ", frame-average %.1f",
+			50.0 * exp2(e->hdr_max_frame_avg / 32.0));
+	if (e->hdr_luminance_bytes >= 3)
+		fprintf(f, ", min %.3f",
+			max * pow(e->hdr_min_luminance / 255.0, 2) / 100.0);
+	if (e->hdr_luminance_bytes >= 1)
+		fprintf(f, " cd/m2");
+}
 
 static void print_refresh(FILE *f, uint32_t mhz)
 {
@@ -94,6 +127,8 @@ void edid_print_text(FILE *f, const struct vg_edid *e, vg_status st)
 			e->range_support);
 	fprintf(f, "extensions: %u claimed, %u decoded\n",
 		e->extensions_claimed, e->extensions_decoded);
+	if (e->hf_eeodb_extensions)
+		fprintf(f, "hf-eeodb: %u\n", e->hf_eeodb_extensions);
 	fprintf(f, "bad-checksums:");
 	if (!e->bad_checksums)
 		fprintf(f, " none");

@@ -12,4 +12,12 @@
  * failure only the diagnostics mean anything). */
 void edid_print_text(FILE *f, const struct vg_edid *e, vg_status st);
 
+/*
+ * One line, no newline: the display's HDR capability from the CTA HDR
+ * static metadata block, as `viogpu info` and `viogpu modes` show it:
+ * "sdr pq hlg, desired max 672.7, frame-average 282.8, min 0.106 cd/m2"
+ * (CTA-861.3 coding), or "none" without the block.
+ */
+void edid_print_hdr_summary(FILE *f, const struct vg_edid *e);
+
 #endif

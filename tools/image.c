@@ -10,9 +10,11 @@
 #include <png.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -163,6 +165,10 @@ int vg_png_write(const char *path, const uint32_t *px, uint32_t w, uint32_t h,
 	s.h = h;
 	s.stride = stride_bytes;
 
+	/* On failure only a file this call created is removed: never what
+	 * was there before (a device node such as /dev/full included). */
+	struct stat before;
+	bool existed = stat(path, &before) == 0;
 	s.io.fp = fopen(path, "wb");
 	if (!s.io.fp) {
 		set_err(err, errlen, "cannot write '%s': %s", path,
@@ -189,7 +195,8 @@ out:
 		rc = -1;
 	}
 	if (rc != 0) {
-		remove(path);
+		if (!existed)
+			remove(path);
 		set_err(err, errlen, "cannot write '%s': %s", path,
 			s.io.msg[0] ? s.io.msg : "libpng error");
 	}
@@ -202,10 +209,78 @@ struct png_rd {
 	struct png_io io;
 	png_structp png;
 	png_infop info;
-	uint8_t *out;	 /* w * h * 4 bytes, owned until handed over */
+	bool keep16;	 /* vg_png_read16: 16-bit R,G,B,X */
+	uint8_t *out;	 /* w * h * (keep16 ? 8 : 4) bytes, owned until
+			    handed over */
 	png_bytep *rows; /* h row pointers into out, owned */
 	uint32_t w, h;
+	struct vg_png_hdr hdr; /* the HDR chunks seen */
 };
+
+static uint16_t be16(const png_byte *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const png_byte *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * libpng's unknown-chunk callback: the PNG 3rd edition HDR chunks (and
+ * the draft spellings).  Returns 1 for those (handled), 0 for the rest
+ * (libpng's default: ancillary ones dropped, critical ones an error).
+ */
+static int hdr_chunk_cb(png_structp png, png_unknown_chunkp c)
+{
+	struct vg_png_hdr *h = png_get_user_chunk_ptr(png);
+	const char *name = (const char *)c->name;
+	const png_byte *d = c->data;
+
+	if (!strcmp(name, "cICP")) {
+		if (c->size == 4 && !h->has_cicp) {
+			h->has_cicp = true;
+			h->cicp_primaries = d[0];
+			h->cicp_transfer = d[1];
+			h->cicp_matrix = d[2];
+			h->cicp_full_range = d[3];
+		}
+		return 1;
+	}
+	if (!strcmp(name, "mDCV") || !strcmp(name, "mDCv")) {
+		bool draft = name[3] == 'v';
+
+		if (c->size == 24 &&
+		    (!h->has_mdcv || (h->mdcv_draft && !draft))) {
+			h->has_mdcv = true;
+			h->mdcv_draft = draft;
+			for (int i = 0; i < 3; i++)
+				for (int k = 0; k < 2; k++)
+					h->mdcv_primaries[i][k] =
+						be16(d + 4 * i + 2 * k);
+			h->mdcv_white[0] = be16(d + 12);
+			h->mdcv_white[1] = be16(d + 14);
+			h->mdcv_max_luminance = be32(d + 16);
+			h->mdcv_min_luminance = be32(d + 20);
+		}
+		return 1;
+	}
+	if (!strcmp(name, "cLLI") || !strcmp(name, "cLLi")) {
+		bool draft = name[3] == 'i';
+
+		if (c->size == 8 &&
+		    (!h->has_clli || (h->clli_draft && !draft))) {
+			h->has_clli = true;
+			h->clli_draft = draft;
+			h->max_cll = be32(d);
+			h->max_fall = be32(d + 4);
+		}
+		return 1;
+	}
+	return 0;
+}
 
 /* May longjmp out through png_err_cb and png_read_cb. */
 static void png_read_body(struct png_rd *s)
@@ -213,8 +288,15 @@ static void png_read_body(struct png_rd *s)
 	png_uint_32 w, h;
 	int depth, ctype, ilace;
 
+	/* The HDR chunks, as unknown chunks even where a newer libpng
+	 * knows cICP. */
+	static const png_byte hdr_chunks[] = "cICP\0mDCV\0mDCv\0cLLI\0cLLi";
+
 	png_set_read_fn(s->png, &s->io, png_read_cb);
 	png_set_sig_bytes(s->png, 8);
+	png_set_keep_unknown_chunks(s->png, PNG_HANDLE_CHUNK_ALWAYS, hdr_chunks,
+				    5);
+	png_set_read_user_chunk_fn(s->png, &s->hdr, hdr_chunk_cb);
 	png_read_info(s->png, s->info);
 	png_get_IHDR(s->png, s->info, &w, &h, &depth, &ctype, &ilace, NULL,
 		     NULL);
@@ -233,29 +315,37 @@ static void png_read_body(struct png_rd *s)
 	 * keep their alpha byte as the fourth byte, which is then ignored
 	 * (alpha dropped, colours not composited); others get a filler byte.
 	 */
+	const unsigned bytes = s->keep16 ? 8 : 4; /* per pixel */
+
 	png_set_expand(s->png);
+	if (s->keep16) {
+		png_set_expand_16(s->png); /* exact: v * 65535 / max */
+		png_set_swap(s->png);	   /* host-order uint16_t */
+	} else {
 #ifdef PNG_READ_SCALE_16_TO_8_SUPPORTED
-	png_set_scale_16(s->png);
+		png_set_scale_16(s->png);
 #else
-	png_set_strip_16(s->png);
+		png_set_strip_16(s->png);
 #endif
+	}
 	png_set_gray_to_rgb(s->png);
 	if (!(ctype & PNG_COLOR_MASK_ALPHA) &&
 	    !png_get_valid(s->png, s->info, PNG_INFO_tRNS))
-		png_set_filler(s->png, 0, PNG_FILLER_AFTER);
+		png_set_filler(s->png, s->keep16 ? 0xffff : 0,
+			       PNG_FILLER_AFTER);
 	png_set_interlace_handling(s->png);
 	png_read_update_info(s->png, s->info);
-	if (png_get_bit_depth(s->png, s->info) != 8 ||
+	if (png_get_bit_depth(s->png, s->info) != (s->keep16 ? 16 : 8) ||
 	    png_get_channels(s->png, s->info) != 4 ||
-	    png_get_rowbytes(s->png, s->info) != (size_t)w * 4)
+	    png_get_rowbytes(s->png, s->info) != (size_t)w * bytes)
 		png_error(s->png, "unsupported PNG layout after conversion");
 
-	s->out = malloc((size_t)w * h * 4);
+	s->out = malloc((size_t)w * h * bytes);
 	s->rows = malloc(sizeof(*s->rows) * h);
 	if (!s->out || !s->rows)
 		png_error(s->png, "out of memory");
 	for (uint32_t y = 0; y < h; y++)
-		s->rows[y] = s->out + (size_t)y * w * 4;
+		s->rows[y] = s->out + (size_t)y * w * bytes;
 	png_read_image(s->png, s->rows);
 	png_read_end(s->png, NULL); /* catches truncation after the IDATs */
 	s->w = w;
@@ -270,19 +360,16 @@ static int png_read_guarded(struct png_rd *s)
 	return 0;
 }
 
-int vg_png_read(const char *path, uint32_t **px, uint32_t *w, uint32_t *h,
-		char *err, size_t errlen)
+/* Reads path into s (s->keep16 chosen by the caller); on failure frees
+ * what it allocated and puts the message in err. */
+static int png_read_file(struct png_rd *sp, const char *path, char *err,
+			 size_t errlen)
 {
-	struct png_rd s;
+	struct png_rd s = *sp;
 	png_byte sig[8];
 	size_t got;
 	int rc = -1;
 
-	memset(&s, 0, sizeof(s));
-	if (!path || !px || !w || !h) {
-		set_err(err, errlen, "cannot read PNG: bad arguments");
-		return -1;
-	}
 	s.io.fp = fopen(path, "rb");
 	if (!s.io.fp) {
 		set_err(err, errlen, "cannot read '%s': %s", path,
@@ -318,6 +405,44 @@ out:
 			s.io.msg[0] ? s.io.msg : "libpng error");
 		return -1;
 	}
+	s.rows = NULL; /* freed above */
+	*sp = s;
+	return 0;
+}
+
+int vg_png_read16(const char *path, uint16_t **px, uint32_t *w, uint32_t *h,
+		  struct vg_png_hdr *hdr, char *err, size_t errlen)
+{
+	struct png_rd s;
+
+	memset(&s, 0, sizeof(s));
+	if (!path || !px || !w || !h) {
+		set_err(err, errlen, "cannot read PNG: bad arguments");
+		return -1;
+	}
+	s.keep16 = true;
+	if (png_read_file(&s, path, err, errlen) != 0)
+		return -1;
+	*px = (uint16_t *)(void *)s.out;
+	*w = s.w;
+	*h = s.h;
+	if (hdr)
+		*hdr = s.hdr;
+	return 0;
+}
+
+int vg_png_read(const char *path, uint32_t **px, uint32_t *w, uint32_t *h,
+		char *err, size_t errlen)
+{
+	struct png_rd s;
+
+	memset(&s, 0, sizeof(s));
+	if (!path || !px || !w || !h) {
+		set_err(err, errlen, "cannot read PNG: bad arguments");
+		return -1;
+	}
+	if (png_read_file(&s, path, err, errlen) != 0)
+		return -1;
 
 	/* R,G,B,X bytes -> 0x00RRGGBB in place (same index: read first). */
 	uint32_t *dst = (uint32_t *)(void *)s.out;
@@ -332,4 +457,75 @@ out:
 	*w = s.w;
 	*h = s.h;
 	return 0;
+}
+
+/* ---- HDR chunks to the converter's terms ---- */
+
+static uint32_t nits_from_0001(uint32_t v)
+{
+	uint32_t n = (uint32_t)(((uint64_t)v + 5000) / 10000);
+
+	return n > 65535 ? 65535 : n;
+}
+
+int vg_png_hdr_color(const struct vg_png_hdr *h, enum vg_colorspace *cs,
+		     struct vg_hdr_metadata *m, char *err, size_t errlen)
+{
+	enum vg_colorspace c = VG_CS_SRGB;
+
+	if (!h || !cs || !m) {
+		set_err(err, errlen, "bad arguments");
+		return -1;
+	}
+	if (h->has_cicp) {
+		unsigned p = h->cicp_primaries, t = h->cicp_transfer;
+
+		if (!h->cicp_full_range || h->cicp_matrix != 0) {
+			set_err(err, errlen,
+				"cICP matrix %u, full range %u: only RGB full "
+				"range is supported",
+				h->cicp_matrix, h->cicp_full_range);
+			return -1;
+		}
+		if (t == 16 && p == 9)
+			c = VG_CS_BT2020_PQ;
+		else if (t == 18 && p == 9)
+			c = VG_CS_BT2020_HLG;
+		else if (t == 13 && p == 1)
+			c = VG_CS_SRGB;
+		else {
+			set_err(err, errlen,
+				"cICP primaries %u transfer %u: no conversion "
+				"(PQ or HLG with BT.2020 primaries 9, or sRGB "
+				"13 with BT.709 primaries 1)",
+				p, t);
+			return -1;
+		}
+	}
+	memset(m, 0, sizeof(*m));
+	if (h->has_mdcv) {
+		memcpy(m->primaries, h->mdcv_primaries, sizeof(m->primaries));
+		memcpy(m->white_point, h->mdcv_white, sizeof(m->white_point));
+		m->max_mastering_luminance =
+			nits_from_0001(h->mdcv_max_luminance);
+		m->min_mastering_luminance = h->mdcv_min_luminance;
+	}
+	if (h->has_clli) {
+		m->max_cll = (uint16_t)nits_from_0001(h->max_cll);
+		m->max_fall = (uint16_t)nits_from_0001(h->max_fall);
+	}
+	*cs = c;
+	return 0;
+}
+
+void vg_px16_to_r10g10b10a2(const uint16_t *src, uint32_t *dst, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const uint16_t *p = src + 4 * i;
+		uint32_t c[3];
+
+		for (int k = 0; k < 3; k++)
+			c[k] = ((uint32_t)p[k] * 1023u + 32767u) / 65535u;
+		dst[i] = c[0] | c[1] << 10 | c[2] << 20 | 3u << 30;
+	}
 }

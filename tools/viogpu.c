@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* viogpu: drive a virtio-gpu device through the viogpu driver core. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,11 +30,62 @@ static void usage(FILE *f)
 		"  power-cycle  D0 -> D3 -> D0 cycles, checking the picture "
 		"after each\n"
 		"\n"
-		"'viogpu COMMAND --help' describes each command.\n");
+		"'viogpu COMMAND --help' describes each command and the "
+		"common options\n(--device, --faults, --heads, --ram, "
+		"--timeout, --stats, -v), which may\nalso come before "
+		"COMMAND.\n"
+		"\n"
+		"Exit codes: 0 the command did what it says; 1 the device or "
+		"the driver\nfailed, or the picture was wrong; 2 bad input, "
+		"conflicting settings or\nmore than this machine or device "
+		"can take, refused before anything started.\n");
+}
+
+/* Common options before the command: "viogpu --device sim info".  Returns
+ * the index of the command, 0 if none follows, -1 for an option that is not
+ * a common one (after printing why). */
+static int find_command(int argc, char **argv)
+{
+	static const char *const with_value[] = {
+		"--device", "--faults", "--timeout", "--heads", "--ram", NULL};
+	int i = 1;
+	while (i < argc && argv[i][0] == '-') {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return i;
+		bool value = false,
+		     known = !strcmp(a, "--stats") || !strcmp(a, "--verbose") ||
+			     (a[1] == 'v' &&
+			      strspn(a + 1, "v") == strlen(a + 1));
+		for (int k = 0; with_value[k]; k++)
+			if (!strcmp(a, with_value[k]))
+				known = value = true;
+		if (!known) {
+			cli_error("unknown option '%s' before the command "
+				  "(only common options may come first; try "
+				  "'viogpu --help')",
+				  a);
+			return -1;
+		}
+		i += value ? 2 : 1;
+	}
+	return i < argc ? i : 0;
 }
 
 int main(int argc, char **argv)
 {
+	int at = argc >= 2 ? find_command(argc, argv) : 0;
+	if (at < 0)
+		return CLI_EXIT_USAGE;
+	if (at > 1) {
+		/* Move the command first; the options keep their order. */
+		char *cmd = argv[at];
+		memmove(argv + 2, argv + 1, (size_t)(at - 1) * sizeof(*argv));
+		argv[1] = cmd;
+	} else if (argc >= 2 && at == 0) {
+		cli_error("options but no command (try 'viogpu --help')");
+		return CLI_EXIT_USAGE;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;

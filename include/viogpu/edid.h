@@ -90,6 +90,10 @@ struct vg_edid {
 	uint32_t max_pixel_clock_mhz; /* byte 9 * 10, 0 if not given */
 
 	uint8_t extensions_claimed; /* byte 126 */
+	/* The count in an HDMI Forum EDID Extension Override Data Block
+	 * (first data block of block 1), 0 if none; when larger than byte
+	 * 126 it is the number of extensions decoded. */
+	uint8_t hf_eeodb_extensions;
 	uint8_t extensions_decoded; /* whole extension blocks examined */
 	/* Bit n: block n failed its checksum (blocks 0..31). */
 	uint32_t bad_checksums;
@@ -130,7 +134,8 @@ struct vg_edid {
  * error) only when there is no base block to speak of (shorter than 128
  * bytes or a wrong header; a diagnostic says which); every other defect
  * becomes a diagnostic.  Extension blocks are decoded up to the count in
- * byte 126, bounded by the whole blocks given; bytes beyond are ignored
+ * byte 126 (or an HF-EEODB's, when larger), bounded by the whole blocks
+ * given; bytes beyond are ignored
  * (a diagnostic notes a real-looking block there).  Timings are
  * deduplicated and ordered by source: detailed, CTA VICs, DisplayID,
  * standard, established; a duplicate keeps the first-ranked entry and
@@ -139,8 +144,9 @@ struct vg_edid {
  */
 vg_status vg_edid_parse(const uint8_t *data, size_t len, struct vg_edid *out);
 
-/* The meaningful length of an EDID: 128 * (1 + byte 126), bounded by
- * len; len itself when there is no base block (len < 128). */
+/* The meaningful length of an EDID: 128 * (1 + byte 126, or the
+ * HF-EEODB count when larger), bounded by len; len itself when there is no base
+ * block (len < 128). */
 size_t vg_edid_length(const uint8_t *data, size_t len);
 
 /* Static name of a timing source. */

@@ -9,8 +9,12 @@
  * vg_fb_pixels() and vg_gpu_present() moves dirty rectangles to the host.
  *
  * Threading: calls on one vg_gpu are serialized by the caller (as WDDM
- * serializes DDIs at the same synchronization level); completions arrive
- * on the platform's interrupt thread.
+ * serializes DDIs at the same synchronization level); completions are
+ * collected by the core's deferred routine on the platform's DPC thread
+ * (os.h), which also calls options.on_display_change.
+ *
+ * Errors: each call returns its own vg_status; a device refusal is the
+ * VG_E_DEVICE_* status of its response code (status.h).
  */
 #ifndef VIOGPU_GPU_H
 #define VIOGPU_GPU_H
@@ -38,6 +42,19 @@ struct vg_gpu_options {
 	 * whose frame does not fit are not listed and are refused.  0: the
 	 * virtio-gpu default of 256 MiB. */
 	uint64_t host_mem_limit;
+	/*
+	 * Called when a config interrupt shows VIRTIO_GPU_EVENT_DISPLAY (a
+	 * monitor plugged or unplugged, a window resized), with
+	 * display_change_ctx.  NULL: nobody is told; poll
+	 * vg_gpu_display_changed.  Runs in deferred context (os.h: the
+	 * platform's DPC thread, concurrently with the caller's calls): it
+	 * must not call into this gpu and must not wait; it should only note
+	 * the change (set a flag, signal the layer's own thread), which then
+	 * calls vg_gpu_update_displays.  The event register stays the truth:
+	 * a lost interrupt means no call, never a lost change.
+	 */
+	void (*on_display_change)(void *display_change_ctx);
+	void *display_change_ctx;
 };
 
 /* What was negotiated; filled by vg_gpu_get_info. */
@@ -83,20 +100,12 @@ struct vg_gpu_stats {
 	uint32_t free_requests;
 };
 
-struct vg_status_detail {
-	vg_status status;
-	uint32_t resp_type; /* virtio-gpu response code when status is
-			       VG_E_DEVICE */
-};
-
 vg_status vg_gpu_create(struct vg_os *os, const struct vg_gpu_options *opt,
 			struct vg_gpu **out);
 void vg_gpu_destroy(struct vg_gpu *gpu); /* accepts NULL */
 
 void vg_gpu_get_info(const struct vg_gpu *gpu, struct vg_gpu_info *info);
 void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *stats);
-/* Status and response code of the last failed call on this gpu. */
-struct vg_status_detail vg_gpu_last_error(const struct vg_gpu *gpu);
 
 /* Re-reads GET_DISPLAY_INFO and every head's EDID. */
 vg_status vg_gpu_refresh_displays(struct vg_gpu *gpu);
@@ -113,8 +122,10 @@ vg_status vg_fb_create(struct vg_gpu *gpu, uint32_t width, uint32_t height,
 		       struct vg_fb **out);
 /* Detaches and unreferences the resource, waits for the device, frees the
  * backing.  If the device does not answer the backing stays owned by the
- * device until reset (it is never freed under the device).  NULL ok. */
-void vg_fb_destroy(struct vg_fb *fb);
+ * device until reset (it is never freed under the device).  NULL ok.
+ * fb is gone whatever it returns: the first failure of the commands it
+ * sent (taking fb off its heads, detach, unref), for the caller's log. */
+vg_status vg_fb_destroy(struct vg_fb *fb);
 uint32_t *vg_fb_pixels(const struct vg_fb *fb); /* valid until destroy */
 uint32_t vg_fb_width(const struct vg_fb *fb);
 uint32_t vg_fb_height(const struct vg_fb *fb);

@@ -11,7 +11,9 @@
  * every kernel has them.
  *
  * Unless a comment says otherwise every function may be called from any
- * thread the core runs on, except from inside the ISR callback.
+ * thread the core runs on (passive or deferred context, see vg_isr_fn), but
+ * not from the isr.  event_wait, dma_alloc and dma_free only in passive
+ * context.
  */
 #ifndef VIOGPU_OS_H
 #define VIOGPU_OS_H
@@ -49,10 +51,25 @@ struct vg_dma {
 
 enum vg_log_level { VG_LOG_ERROR, VG_LOG_WARN, VG_LOG_INFO, VG_LOG_DEBUG };
 
-/* Interrupt service routine: called by the platform when the device's
- * interrupt fires, on a platform thread ("interrupt context").  It must not
- * wait; it may use locks, BAR access and event_signal. */
+/*
+ * Interrupts come in two halves, as in a Windows miniport (InterruptRoutine
+ * and DpcRoutine) or a Linux top half and workqueue:
+ *
+ * vg_isr_fn, "interrupt context": called by the platform when the device's
+ *   interrupt fires.  It may read and write BARs, use atomics and call
+ *   dpc_request; nothing else.  It takes no lock (a waiter may hold one
+ *   while the interrupt arrives), signals no event, allocates nothing and
+ *   never waits.  Calls of one isr never overlap.
+ * vg_dpc_fn, "deferred context": runs on a platform thread (never the
+ *   ISR's caller's stack) some time after dpc_request, at least once per
+ *   request, possibly once for several requests, never two at a time.  It
+ *   may take the core's locks, signal events and read BARs; it never
+ *   waits on an event, never allocates and never frees DMA memory.
+ * Every other core entry point runs on the caller's thread ("passive
+ *   context") and may do all of the above, including waiting.
+ */
 typedef void (*vg_isr_fn)(void *ctx);
+typedef void (*vg_dpc_fn)(void *ctx);
 
 struct vg_lock;	 /* opaque, platform-defined */
 struct vg_event; /* opaque, platform-defined */
@@ -86,12 +103,17 @@ struct vg_os_ops {
 	void (*bar_write)(struct vg_os *os, unsigned bar, uint64_t off,
 			  unsigned width, uint64_t val);
 
-	/* Route the device's (INTx) interrupt to isr.  One routine at a time.
-	 * After irq_disconnect returns, isr is not running and won't run. */
-	vg_status (*irq_connect)(struct vg_os *os, vg_isr_fn isr, void *ctx);
+	/* Route the device's (INTx) interrupt to isr and its deferred work to
+	 * dpc, both called with ctx.  One pair at a time.  After
+	 * irq_disconnect returns neither isr nor dpc is running and neither
+	 * will run again (a requested dpc that has not run yet is dropped). */
+	vg_status (*irq_connect)(struct vg_os *os, vg_isr_fn isr, vg_dpc_fn dpc,
+				 void *ctx);
 	void (*irq_disconnect)(struct vg_os *os);
+	/* Called from the isr (only): asks for the dpc to run soon. */
+	void (*dpc_request)(struct vg_os *os);
 
-	/* A non-recursive lock usable in the ISR. */
+	/* A non-recursive lock; never taken in the isr. */
 	vg_status (*lock_create)(struct vg_os *os, struct vg_lock **out);
 	void (*lock_destroy)(struct vg_os *os,
 			     struct vg_lock *lock); /* NULL ok */

@@ -3,16 +3,23 @@
  * The "qemu" platform: QEMU's real virtio-gpu-pci device, started by us.
  *
  * qemu-system-x86_64 runs q35 with -accel tcg -S (the guest CPUs never run;
- * we are the guest OS).  Guest RAM is a file in /dev/shm that we map, so
- * rings, commands and framebuffers are plain memory for both sides.  PCI
+ * we are the guest OS).  Guest RAM is a memfd that QEMU inherits and maps
+ * (memory-backend-file,mem-path=/proc/self/fd/N,share=on) and we map too,
+ * so rings, commands and framebuffers are plain memory for both sides.  PCI
  * config space and BAR MMIO go over the qtest socket; the device's INTx
  * line is intercepted over qtest and delivered to the core's ISR.
- * Screendumps go over QMP.
+ * Screendumps go over QMP into a second inherited memfd.
  *
  * Clean-up is complete on every exit path: vg_qemu_destroy, a normal
  * exit(), SIGINT/SIGTERM/SIGHUP, and our own death (QEMU gets SIGKILL via
- * PR_SET_PDEATHSIG).  The RAM file is unlinked as soon as both sides have
- * it open, so nothing is left in /dev/shm even after SIGKILL.
+ * PR_SET_PDEATHSIG; QEMU's own children, if VIOGPU_QEMU is a wrapper, are
+ * killed with its process group on the other paths).  Guest RAM and
+ * screendumps have no name in the file system, so no other user can open
+ * them and no SIGKILL can leave them behind.  The one named thing, a 0700
+ * temp dir for the sockets and QEMU's log (gone once connected), is named
+ * viogpu-PID-STARTTIME-XXXXXX: one a killed run leaves is removed by the
+ * next vg_qemu_create once that process is gone (as are /dev/shm files
+ * older versions named so).
  */
 #ifndef VIOGPU_QEMU_H
 #define VIOGPU_QEMU_H
@@ -39,7 +46,21 @@ struct vg_qemu_config {
 	const char *extra_args;
 	/* Log threshold for messages the platform prints to stderr. */
 	int verbose; /* 0: errors and warnings, 1: info, 2: debug */
+	/* Longest wait for any one answer of a running QEMU (a qtest access,
+	 * which for a notify includes processing the queue; a QMP command such
+	 * as a screendump); after it QEMU counts as dead.  0: 30000. */
+	unsigned cmd_timeout_ms;
+	/* Longest wait for QEMU to start and connect.  0: 10000. */
+	unsigned start_timeout_ms;
 };
+
+/*
+ * Checks that the QEMU binary create would run (name; NULL: $VIOGPU_QEMU,
+ * else "qemu-system-x86_64" on PATH) exists and is executable.  VG_OK, or
+ * VG_E_NODEV with one sentence in why saying which and what is wrong
+ * ("not found", "is a directory", "is not executable").
+ */
+vg_status vg_qemu_find_binary(const char *name, char *why, size_t why_len);
 
 /*
  * Starts QEMU and acts as firmware: sizes and places the BARs, enables
@@ -60,7 +81,7 @@ struct vg_os *vg_qemu_os(struct vg_qemu *q);
 /*
  * What the device scans out on head, as tightly packed 0x00RRGGBB pixels.
  * *pixels is malloc'ed; the caller frees it.  Goes through QMP screendump
- * (PPM written to a private temp file, parsed, removed).
+ * (PPM written into a memfd only QEMU and we hold, parsed, emptied).
  */
 vg_status vg_qemu_screendump(struct vg_qemu *q, unsigned head,
 			     uint32_t **pixels, uint32_t *width,

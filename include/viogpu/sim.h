@@ -38,6 +38,9 @@ struct vg_sim_config {
 	uint32_t max_backing_entries; /* per ATTACH_BACKING; 0: 16384 */
 	uint64_t ram_bytes; /* guest memory for DMA; 0: 1 GiB (lazy) */
 	const char *faults; /* fault spec, NULL for a well-behaved device */
+	/* Display events set the event register but raise no interrupt, as
+	 * if every config interrupt were lost. */
+	bool lose_config_irq;
 	int verbose;
 };
 
@@ -45,6 +48,9 @@ struct vg_sim_config {
  * VG_E_INVAL with one line on stderr naming the bad term. */
 vg_status vg_sim_create(const struct vg_sim_config *cfg, struct vg_sim **out);
 void vg_sim_destroy(struct vg_sim *sim); /* accepts NULL */
+/* Checks a fault spec without a device: VG_OK, or VG_E_INVAL with one
+ * line in why naming the bad term (what vg_sim_create would print). */
+vg_status vg_sim_check_faults(const char *spec, char *why, size_t why_len);
 struct vg_os *vg_sim_os(struct vg_sim *sim);
 
 /* What head scans out, as 0x00RRGGBB pixels; caller frees *pixels.
@@ -68,6 +74,20 @@ struct vg_sim_counters {
 };
 void vg_sim_get_counters(struct vg_sim *sim, struct vg_sim_counters *out);
 
+/* A head's cursor as the device holds it: the last UPDATE_CURSOR's
+ * resource and hot spot, the last position, and the resource's pixels
+ * (what was transferred to the host) as 0xAARRGGBB, top-left 64 x 64. */
+struct vg_sim_cursor {
+	bool visible;
+	uint32_t resource_id; /* 0: none */
+	uint32_t hot_x, hot_y, x, y;
+	uint32_t width, height; /* of image; 0 when no resource */
+	uint32_t image[64 * 64];
+};
+/* VG_E_RANGE when head >= 16. */
+vg_status vg_sim_get_cursor(struct vg_sim *sim, unsigned head,
+			    struct vg_sim_cursor *out);
+
 /* Host-side display change (hot-plug, window resize): updates head and
  * raises VIRTIO_GPU_EVENT_DISPLAY with a config-change interrupt. */
 vg_status vg_sim_set_display(struct vg_sim *sim, unsigned head, bool enabled,
@@ -79,21 +99,6 @@ vg_status vg_sim_set_display(struct vg_sim *sim, unsigned head, bool enabled,
  * where only the EDID's content changes. */
 vg_status vg_sim_set_edid(struct vg_sim *sim, unsigned head,
 			  const uint8_t *bytes, uint32_t len);
-
-/* The cursor of one head as the device holds it. */
-#define VG_SIM_CURSOR_SIZE 64
-struct vg_sim_cursor {
-	bool visible;	      /* UPDATE_CURSOR named an existing resource */
-	uint32_t resource_id; /* 0 when hidden */
-	uint32_t hot_x, hot_y;
-	uint32_t x, y;
-	/* The cursor resource's pixels as last transferred (its top-left
-	 * 64x64, as stored: B8G8R8A8 reads as 0xAARRGGBB); zero if hidden. */
-	uint32_t image[VG_SIM_CURSOR_SIZE * VG_SIM_CURSOR_SIZE];
-};
-/* VG_E_INVAL when head >= num_scanouts. */
-vg_status vg_sim_get_cursor(struct vg_sim *sim, unsigned head,
-			    struct vg_sim_cursor *out);
 
 /* Between the driver's D3 and D0: lose_state (hibernate) resets the
  * device to power-on state; otherwise (sleep) it keeps its state. */

@@ -284,11 +284,13 @@ void vg_cmdq_kick(struct vg_cmdq *q)
 		vg_tp_notify(q->tp, q->notify_off, q->vq.index);
 }
 
-void vg_cmdq_process_used(struct vg_cmdq *q)
+unsigned vg_cmdq_collect(struct vg_cmdq *q, struct vg_event **wake,
+			 unsigned max)
 {
 	const struct vg_os_ops *ops = q->os->ops;
 	void *cookie;
 	uint32_t len;
+	unsigned n = 0;
 
 	ops->lock(q->os, q->lock);
 	do {
@@ -297,7 +299,10 @@ void vg_cmdq_process_used(struct vg_cmdq *q)
 			if (r->state == VG_REQ_IN_FLIGHT) {
 				r->used_len = len;
 				r->state = VG_REQ_DONE;
-				ops->event_signal(q->os, r->ev);
+				if (n < max)
+					wake[n++] = r->ev;
+				else
+					ops->event_signal(q->os, r->ev);
 			} else if (r->state == VG_REQ_ABANDONED) {
 				q->stats.late_completions++;
 				r->state = VG_REQ_RECLAIM;
@@ -307,6 +312,19 @@ void vg_cmdq_process_used(struct vg_cmdq *q)
 		}
 	} while (vg_vq_enable_cb(&q->vq));
 	ops->unlock(q->os, q->lock);
+	return n;
+}
+
+void vg_cmdq_wake(struct vg_os *os, struct vg_event **wake, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		os->ops->event_signal(os, wake[i]);
+}
+
+void vg_cmdq_process_used(struct vg_cmdq *q)
+{
+	struct vg_event *wake[VG_CMDQ_WAKE_MAX];
+	vg_cmdq_wake(q->os, wake, vg_cmdq_collect(q, wake, VG_CMDQ_WAKE_MAX));
 }
 
 static void abandon_cb(void *cookie, void *ctx)
@@ -346,7 +364,7 @@ vg_status vg_resp_check(const void *resp, uint32_t used_len,
 	memcpy(&h, resp, sizeof(h));
 	*resp_type = h.type;
 	if (h.type >= VG_RESP_ERR_UNSPEC && h.type <= 0x12ff)
-		return VG_E_DEVICE;
+		return vg_status_from_resp(h.type);
 	if (h.type != expected_type || used_len < min_len)
 		return VG_E_PROTOCOL;
 	if (fenced && (!(h.flags & VG_FLAG_FENCE) || h.fence_id != fence_id))
@@ -424,7 +442,7 @@ vg_status vg_cmd_wait(struct vg_req *req, uint64_t timeout_ns,
 	if (resp_type)
 		*resp_type = type;
 	ops->lock(q->os, q->lock);
-	if (st == VG_E_DEVICE)
+	if (vg_status_is_device_error(st))
 		q->stats.device_errors++;
 	else if (st == VG_E_PROTOCOL)
 		q->stats.bad_responses++;

@@ -112,8 +112,22 @@ void vg_cmdq_kick(struct vg_cmdq *q);
 vg_status vg_cmd_wait(struct vg_req *req, uint64_t timeout_ns,
 		      uint32_t expected_type, uint32_t min_len, void *copy,
 		      uint32_t copy_len, uint32_t *resp_type);
-/* Collects completions; called by the ISR and by waiters. */
+/* Collects completions and wakes their waiters; called by the DPC and by
+ * a waiter whose deadline passed (the polling path).  Never waits. */
 void vg_cmdq_process_used(struct vg_cmdq *q);
+/*
+ * vg_cmdq_process_used in two steps, so the DPC can collect every queue
+ * before it wakes anybody (a woken waiter's next command is then never
+ * collected by the DPC that woke it): marks completions DONE and stores up
+ * to max of their events in wake (beyond max it signals at once); returns
+ * how many it stored.  A stored event may belong to a request its waiter
+ * has already taken (it found DONE on its own): the extra signal only
+ * makes a later wait look again, which every wait loop does.
+ */
+#define VG_CMDQ_WAKE_MAX 64u
+unsigned vg_cmdq_collect(struct vg_cmdq *q, struct vg_event **wake,
+			 unsigned max);
+void vg_cmdq_wake(struct vg_os *os, struct vg_event **wake, unsigned n);
 /* After a device reset: every in-flight or abandoned request is the
  * driver's again. */
 void vg_cmdq_reset(struct vg_cmdq *q);
@@ -122,7 +136,8 @@ vg_status vg_cmdq_restart(struct vg_cmdq *q);
 
 /*
  * Checks a response the device wrote.  Pure function (fuzzed).  Returns
- * VG_OK, VG_E_DEVICE (an ERR_* type, in *resp_type) or VG_E_PROTOCOL.
+ * VG_OK, the VG_E_DEVICE_* of an ERR_* type (also in *resp_type) or
+ * VG_E_PROTOCOL.
  */
 vg_status vg_resp_check(const void *resp, uint32_t used_len,
 			uint32_t expected_type, uint32_t min_len, bool fenced,

@@ -21,10 +21,6 @@ static void describe_edid(struct vg_gpu *gpu, uint32_t head,
 
 static vg_status read_edid(struct vg_gpu *gpu, uint32_t head)
 {
-	struct vg_cmd_get_edid cmd = {
-		.hdr.type = VG_CMD_GET_EDID,
-		.scanout = head,
-	};
 	/* Too big for a kernel stack; borrow OS memory. */
 	struct edid_scratch {
 		struct vg_resp_edid resp;
@@ -38,14 +34,13 @@ static vg_status read_edid(struct vg_gpu *gpu, uint32_t head)
 	if (!s)
 		return VG_E_NOMEM;
 	resp = &s->resp;
-	st = vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_EDID, resp,
-			 sizeof(*resp));
+	st = vg_do_get_edid(gpu, head, resp);
 	if (st == VG_OK) {
 		if (resp->size > sizeof(resp->edid)) {
 			vg_gpu_log(gpu, VG_LOG_WARN,
 				   "head %u: EDID size %u > 1024 ignored", head,
 				   resp->size);
-			st = vg_gpu_fail(gpu, VG_E_PROTOCOL, 0);
+			st = VG_E_PROTOCOL;
 		} else {
 			d->edid_size = resp->size;
 			memcpy(d->edid, resp->edid, resp->size);
@@ -58,13 +53,11 @@ static vg_status read_edid(struct vg_gpu *gpu, uint32_t head)
 
 vg_status vg_display_read_all(struct vg_gpu *gpu)
 {
-	struct vg_ctrl_hdr cmd = {.type = VG_CMD_GET_DISPLAY_INFO};
 	struct vg_resp_display_info info;
 	vg_status st;
 
 	memset(&info, 0, sizeof(info));
-	st = vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_DISPLAY_INFO, &info,
-			 sizeof(info));
+	st = vg_do_get_display_info(gpu, &info);
 	if (st != VG_OK)
 		return st;
 	for (uint32_t h = 0; h < gpu->num_scanouts; h++) {
@@ -81,11 +74,8 @@ vg_status vg_display_read_all(struct vg_gpu *gpu)
 	return VG_OK;
 }
 
-vg_status vg_gpu_refresh_displays(struct vg_gpu *gpu)
+vg_status vg_display_refresh(struct vg_gpu *gpu)
 {
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
 	vg_status st = vg_display_read_all(gpu);
 	/* Acknowledge the display event only after reading the new state. */
 	vg_tp_dev_write32(&gpu->tp,
@@ -103,32 +93,15 @@ vg_status vg_gpu_get_display(const struct vg_gpu *gpu, uint32_t head,
 	return VG_OK;
 }
 
-vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
-			     struct vg_fb *fb)
+vg_status vg_scanout_set(struct vg_gpu *gpu, uint32_t head, struct vg_fb *fb)
 {
-	struct vg_cmd_set_scanout cmd = {
-		.hdr.type = VG_CMD_SET_SCANOUT,
-		.scanout_id = head,
-	};
+	struct vg_rect r = {0, 0, 0, 0};
 	vg_status st;
 
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
-	if (head >= gpu->num_scanouts)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
-	if (fb && !fb->on_device)
-		return vg_gpu_fail(gpu, VG_E_NEEDS_RESET, 0);
-	if (fb) {
-		cmd.resource_id = fb->id;
-		cmd.r = (struct vg_rect){0, 0, fb->width, fb->height};
-	}
-	struct vg_status_detail before = gpu->last_error;
-	st = vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_NODATA, NULL, 0);
-	if (st == VG_E_DEVICE && !fb && head == 0 &&
-	    gpu->last_error.resp_type == VG_RESP_ERR_INVALID_SCANOUT_ID) {
-		/* Not a failure of this call: leave no error behind. */
-		gpu->last_error = before;
+	if (fb)
+		r = (struct vg_rect){0, 0, fb->width, fb->height};
+	st = vg_do_set_scanout(gpu, head, fb ? fb->id : 0, &r);
+	if (st == VG_E_DEVICE_INVALID_SCANOUT_ID && !fb && head == 0) {
 		/* QEMU refuses to disable scanout 0 although the spec allows
 		 * it; the head keeps showing the resource until unref. */
 		vg_gpu_log(gpu, VG_LOG_DEBUG,

@@ -489,11 +489,40 @@ static bool known_extension(uint8_t tag)
 	return false;
 }
 
+/*
+ * The extension count of an HDMI Forum EDID Extension Override Data Block
+ * (HDMI 2.1 section 10.3.6), 0 if there is none.  HDR TVs with more than
+ * one extension often set byte 126 to 1 and announce the true count here;
+ * it must occupy bytes 4-6 of block 1, a CTA-861 revision 3 block: an
+ * extended-tag data block (tag 7, length >= 2), extended tag 0x78, then
+ * the count.  The same rule as Linux's drm_edid.c and edid-decode.
+ */
+static unsigned hf_eeodb_count(const uint8_t *data, size_t len)
+{
+	const uint8_t *x = data + EDID_BLOCK;
+
+	if (len < 2 * EDID_BLOCK || data[126] == 0)
+		return 0;
+	if (x[0] != 0x02 || x[1] < 3 || x[2] < 7)
+		return 0;
+	if (x[4] >> 5 != 7 || (x[4] & 0x1f) < 2 || x[5] != 0x78)
+		return 0;
+	return x[6];
+}
+
+/* Extensions to decode: byte 126, or HF-EEODB's count when larger. */
+static unsigned extension_count(const uint8_t *data, size_t len)
+{
+	unsigned eeodb = hf_eeodb_count(data, len);
+
+	return eeodb > data[126] ? eeodb : data[126];
+}
+
 size_t vg_edid_length(const uint8_t *data, size_t len)
 {
 	if (!data || len < EDID_BLOCK || memcmp(data, edid_header, 8))
 		return len;
-	size_t want = EDID_BLOCK * (1 + (size_t)data[126]);
+	size_t want = EDID_BLOCK * (1 + (size_t)extension_count(data, len));
 	return want < len ? want : len;
 }
 
@@ -515,15 +544,19 @@ vg_status vg_edid_parse(const uint8_t *data, size_t len, struct vg_edid *out)
 	}
 
 	size_t blocks = len / EDID_BLOCK; /* whole ones */
-	unsigned claimed = data[126];
+	unsigned claimed = extension_count(data, len);
 	unsigned avail = blocks - 1 > 255 ? 255 : (unsigned)(blocks - 1);
 	unsigned n = claimed < avail ? claimed : avail;
 
-	out->extensions_claimed = (uint8_t)claimed;
+	out->extensions_claimed = data[126];
+	out->hf_eeodb_extensions = (uint8_t)hf_eeodb_count(data, len);
 	c.block = 0;
 	check_block(&c, data);
 	decode_base(&c, data);
 	c.block = -1;
+	if (out->hf_eeodb_extensions && data[126] != 1)
+		vg_edid_diag(&c, "HF-EEODB present but byte 126 is %u, not 1",
+			     data[126]);
 
 	if (claimed > avail) {
 		size_t part = len % EDID_BLOCK;

@@ -5,41 +5,11 @@
 
 #include "gpu_internal.h"
 
-#define ENTRY_MAX_LEN 0x80000000ull /* entry length is 32 bits on the wire */
-
 /* Largest first: fewer entries make ATTACH_BACKING cheaper; smaller
  * blocks are the fallback when guest memory is fragmented. */
 static const size_t backing_blocks[] = {
 	2u << 20, 1u << 20, 256u << 10, 64u << 10, 16u << 10, VG_PAGE_SIZE,
 };
-
-uint32_t vg_backing_entries(const struct vg_dma *dma, uint64_t bytes,
-			    struct vg_mem_entry *entries, uint32_t max)
-{
-	uint32_t n = 0;
-	uint64_t left = bytes, cur_addr = 0, cur_len = 0;
-
-	for (uint32_t i = 0; i < dma->nsegs && left; i++) {
-		uint64_t addr = dma->segs[i].addr;
-		uint64_t len =
-			dma->segs[i].len < left ? dma->segs[i].len : left;
-		left -= len;
-		if (n && cur_addr + cur_len == addr &&
-		    cur_len + len <= ENTRY_MAX_LEN) {
-			cur_len += len; /* physically adjacent: merge */
-		} else {
-			if (n == max || len > ENTRY_MAX_LEN)
-				return 0;
-			n++;
-			cur_addr = addr;
-			cur_len = len;
-		}
-		if (entries)
-			entries[n - 1] = (struct vg_mem_entry){
-				cur_addr, (uint32_t)cur_len, 0};
-	}
-	return left ? 0 : n;
-}
 
 static vg_status alloc_backing(struct vg_gpu *gpu, uint64_t bytes,
 			       struct vg_dma *dma, uint32_t *nentries)
@@ -67,47 +37,6 @@ static vg_status alloc_backing(struct vg_gpu *gpu, uint64_t bytes,
 	return VG_E_NOMEM;
 }
 
-static vg_status attach_backing(struct vg_gpu *gpu, struct vg_fb *fb)
-{
-	uint32_t bytes = fb->nentries * (uint32_t)sizeof(struct vg_mem_entry);
-	struct vg_req *req;
-	struct vg_mem_entry *ents;
-	uint32_t type = 0;
-	vg_status st;
-
-	req = vg_cmd_alloc(&gpu->ctrl, VG_CMD_RESOURCE_ATTACH_BACKING,
-			   sizeof(struct vg_cmd_resource_attach_backing),
-			   sizeof(struct vg_ctrl_hdr));
-	if (!req)
-		return VG_E_BUSY;
-	struct vg_cmd_resource_attach_backing *cmd = (void *)req->cmd;
-	cmd->resource_id = fb->id;
-	cmd->nr_entries = fb->nentries;
-	ents = vg_cmd_extra(req, bytes);
-	if (!ents) {
-		vg_cmd_discard(req);
-		return VG_E_NOMEM;
-	}
-	vg_backing_entries(&fb->backing, (uint64_t)fb->stride * fb->height,
-			   ents, fb->nentries);
-	st = vg_cmd_queue(req, true);
-	if (st != VG_OK)
-		return st;
-	vg_cmdq_kick(&gpu->ctrl);
-	st = vg_cmd_wait(req, gpu->timeout_ns, VG_RESP_OK_NODATA,
-			 sizeof(struct vg_ctrl_hdr), NULL, 0, &type);
-	return vg_gpu_fail(gpu, st, type);
-}
-
-vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id)
-{
-	struct vg_cmd_resource_unref cmd = {
-		.hdr.type = VG_CMD_RESOURCE_UNREF,
-		.resource_id = id,
-	};
-	return vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_NODATA, NULL, 0);
-}
-
 /*
  * Creates fb's host resource and attaches its backing.  On failure the
  * device holds nothing of fb, except where it may: then, unless
@@ -119,55 +48,45 @@ vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id)
 vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 			  bool keep_claims)
 {
-	vg_status st;
-	struct vg_cmd_resource_create_2d create = {
-		.hdr.type = VG_CMD_RESOURCE_CREATE_2D,
-		.resource_id = fb->id,
-		.format = fb->format,
-		.width = fb->width,
-		.height = fb->height,
-	};
-
-	st = vg_gpu_exec(gpu, &create, sizeof(create), VG_RESP_OK_NODATA, NULL,
-			 0);
+	vg_status st = vg_do_resource_create_2d(gpu, fb->id, fb->format,
+						fb->width, fb->height);
 	if (st == VG_E_TIMEOUT || st == VG_E_NODEV || st == VG_E_PROTOCOL) {
 		/* The device may still create it (or did, and garbled the
 		 * answer): the id is not ours. */
 		gpu->hung = gpu->hung || st != VG_E_PROTOCOL;
 		if (!keep_claims) {
-			gpu->live_resources++;
-			vg_quarantine_add(gpu, fb->id, NULL);
+			vg_res_host_created(gpu); /* maybe: counted */
+			vg_res_quarantine(gpu, fb->id, NULL);
 			fb->id = 0;
 		}
 		return st;
 	}
 	if (st != VG_OK)
 		return st;
-	gpu->live_resources++;
+	vg_res_host_created(gpu);
 
-	st = attach_backing(gpu, fb);
+	st = vg_do_attach_backing(gpu, fb->id, &fb->backing,
+				  (uint64_t)fb->stride * fb->height,
+				  fb->nentries);
 	if (st == VG_OK) {
 		fb->on_device = true;
 		return VG_OK;
 	}
-	if (vg_gpu_unref_resource(gpu, fb->id) != VG_OK && !keep_claims) {
+	if (vg_do_resource_unref(gpu, fb->id) != VG_OK && !keep_claims) {
 		/* Attach may have landed; keep both until reset. */
-		gpu->live_backing_bytes += fb->backing.size;
-		vg_quarantine_add(gpu, fb->id, &fb->backing);
+		vg_res_quarantine(gpu, fb->id, &fb->backing);
 		fb->id = 0;
 	} else {
 		/* Gone, or (keep_claims) the next reset takes it back: an fb
 		 * off the device is not counted either way. */
-		gpu->live_resources--;
+		vg_res_host_gone(gpu);
 	}
-	/* Report the first failure, not the unwinding's. */
-	gpu->last_error.status = st;
+	/* The attach's failure (with its response code), not the unref's. */
 	return st;
 }
 
-static vg_status fb_create_format(struct vg_gpu *gpu, uint32_t width,
-				  uint32_t height, uint32_t format,
-				  struct vg_fb **out)
+vg_status vg_fb_new(struct vg_gpu *gpu, uint32_t width, uint32_t height,
+		    uint32_t format, struct vg_fb **out)
 {
 	const struct vg_os_ops *ops = gpu->os->ops;
 	struct vg_fb *fb;
@@ -175,71 +94,59 @@ static vg_status fb_create_format(struct vg_gpu *gpu, uint32_t width,
 
 	*out = NULL;
 	if (width == 0 || height == 0 || width > 16384 || height > 16384)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	fb = ops->alloc(gpu->os, sizeof(*fb));
 	if (!fb)
-		return vg_gpu_fail(gpu, VG_E_NOMEM, 0);
+		return VG_E_NOMEM;
 	fb->gpu = gpu;
 	fb->width = width;
 	fb->height = height;
 	fb->stride = width * 4;
 	fb->format = format;
-	fb->id = vg_id_alloc(gpu);
+	fb->id = vg_res_id_take(gpu);
 	if (!fb->id) {
-		st = vg_gpu_fail(gpu, VG_E_BUSY, 0);
+		st = VG_E_BUSY;
 		goto err_free_fb;
 	}
 	st = alloc_backing(gpu, (uint64_t)fb->stride * height, &fb->backing,
 			   &fb->nentries);
-	if (st != VG_OK) {
-		vg_gpu_fail(gpu, st, 0);
+	if (st != VG_OK)
 		goto err_free_id;
-	}
+	vg_res_backing_got(gpu, &fb->backing);
 	st = vg_fb_to_device(gpu, fb, false);
 	if (st != VG_OK)
 		goto err_free_backing;
-	gpu->live_backing_bytes += fb->backing.size;
 	fb->next = gpu->fbs;
 	gpu->fbs = fb;
 	*out = fb;
 	return VG_OK;
 
 err_free_backing:
-	if (fb->backing.cpu) /* not if the quarantine took it */
-		ops->dma_free(gpu->os, &fb->backing);
+	vg_res_backing_free(gpu, &fb->backing); /* none if quarantined */
 err_free_id:
-	vg_id_free(gpu, fb->id); /* 0 if the quarantine took it */
+	vg_res_id_put(gpu, fb->id); /* 0 if the quarantine took it */
 err_free_fb:
 	ops->free(gpu->os, fb);
 	return st;
 }
 
-vg_status vg_fb_create(struct vg_gpu *gpu, uint32_t width, uint32_t height,
-		       struct vg_fb **out)
-{
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
-	return fb_create_format(gpu, width, height, VG_FORMAT_B8G8R8X8_UNORM,
-				out);
-}
-
 vg_status vg_fb_create_cursor(struct vg_gpu *gpu, struct vg_fb **out)
 {
-	return fb_create_format(gpu, VG_CURSOR_SIZE, VG_CURSOR_SIZE,
-				VG_FORMAT_B8G8R8A8_UNORM, out);
+	return vg_fb_new(gpu, VG_CURSOR_SIZE, VG_CURSOR_SIZE,
+			 VG_FORMAT_B8G8R8A8_UNORM, out);
 }
 
-void vg_fb_destroy(struct vg_fb *fb)
+vg_status vg_fb_free(struct vg_fb *fb, bool tell_heads)
 {
-	if (!fb)
-		return;
 	struct vg_gpu *gpu = fb->gpu;
 	const struct vg_os_ops *ops = gpu->os->ops;
+	vg_status first = VG_OK, st;
 
 	for (uint32_t h = 0; h < gpu->num_scanouts; h++)
 		if (gpu->scanout_fb[h] == fb) {
-			(void)vg_gpu_set_scanout(gpu, h, NULL);
+			st = tell_heads ? vg_scanout_set(gpu, h, NULL) : VG_OK;
+			if (first == VG_OK)
+				first = st;
 			/* Even if the device refused or did not answer: fb
 			 * is going away (UNREF ends the scanout, and what the
 			 * device may still hold is quarantined below). */
@@ -257,44 +164,42 @@ void vg_fb_destroy(struct vg_fb *fb)
 		/* A hung device answers nothing, and may still hold the
 		 * resource: keep id and backing until the reset. */
 		if (!fb->on_device)
-			gpu->live_resources++; /* the quarantine counts it */
-		vg_quarantine_add(gpu, fb->id, &fb->backing);
+			vg_res_host_created(gpu); /* maybe: counted */
+		vg_res_quarantine(gpu, fb->id, &fb->backing);
 		ops->free(gpu->os, fb);
-		return;
+		return first;
 	}
 	if (!fb->on_device) {
 		/* Lost in a reset that could not rebuild it. */
-		gpu->live_backing_bytes -= fb->backing.size;
-		ops->dma_free(gpu->os, &fb->backing);
-		vg_id_free(gpu, fb->id);
+		vg_res_backing_free(gpu, &fb->backing);
+		vg_res_id_put(gpu, fb->id);
 		ops->free(gpu->os, fb);
-		return;
+		return first;
 	}
-	struct vg_cmd_resource_detach_backing detach = {
-		.hdr.type = VG_CMD_RESOURCE_DETACH_BACKING,
-		.resource_id = fb->id,
-	};
-	bool detached = vg_gpu_exec(gpu, &detach, sizeof(detach),
-				    VG_RESP_OK_NODATA, NULL, 0) == VG_OK;
-	bool unrefed = vg_gpu_unref_resource(gpu, fb->id) == VG_OK;
+	st = vg_do_detach_backing(gpu, fb->id);
+	bool detached = st == VG_OK;
+	if (first == VG_OK)
+		first = st;
+	st = vg_do_resource_unref(gpu, fb->id);
+	bool unrefed = st == VG_OK;
+	if (first == VG_OK)
+		first = st;
 
 	/* UNREF drops the backing too, so either answer frees memory. */
-	if (detached || unrefed) {
-		gpu->live_backing_bytes -= fb->backing.size;
-		ops->dma_free(gpu->os, &fb->backing);
-	}
+	if (detached || unrefed)
+		vg_res_backing_free(gpu, &fb->backing);
 	if (unrefed) {
-		gpu->live_resources--;
-		vg_id_free(gpu, fb->id);
+		vg_res_host_gone(gpu);
+		vg_res_id_put(gpu, fb->id);
 	} else {
 		vg_gpu_log(gpu, VG_LOG_WARN,
 			   "resource %u: device did not confirm unref; "
 			   "held until reset",
 			   fb->id);
-		vg_quarantine_add(gpu, fb->id,
-				  fb->backing.cpu ? &fb->backing : NULL);
+		vg_res_quarantine(gpu, fb->id, &fb->backing);
 	}
 	ops->free(gpu->os, fb);
+	return first;
 }
 
 uint32_t *vg_fb_pixels(const struct vg_fb *fb)

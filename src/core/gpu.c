@@ -1,134 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* Device lifecycle, interrupt handling and the command skeleton. */
+/* Device lifecycle: bring-up, teardown, info and stats. */
 #include <string.h>
 
 #include "gpu_internal.h"
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "viogpu's wire structs assume a little-endian CPU"
-#endif
 
 #define WANTED_FEATURES                                                        \
 	((1ull << VG_F_VERSION_1) | (1ull << VG_F_EDID) |                      \
 	 (1ull << VG_F_RING_INDIRECT_DESC) | (1ull << VG_F_RING_EVENT_IDX))
 #define REQUIRED_FEATURES (1ull << VG_F_VERSION_1)
-
-void vg_gpu_log(struct vg_gpu *gpu, enum vg_log_level lvl, const char *fmt, ...)
-{
-	va_list ap;
-	if ((lvl == VG_LOG_INFO && gpu->opt.verbose < 1) ||
-	    (lvl == VG_LOG_DEBUG && gpu->opt.verbose < 2))
-		return;
-	va_start(ap, fmt);
-	gpu->os->ops->vlog(gpu->os, lvl, fmt, ap);
-	va_end(ap);
-}
-
-vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st, uint32_t resp_type)
-{
-	if (st == VG_E_TIMEOUT)
-		gpu->hung = true; /* the watchdog's cue */
-	if (st != VG_OK) {
-		gpu->last_error.status = st;
-		gpu->last_error.resp_type = st == VG_E_DEVICE ? resp_type : 0;
-	}
-	return st;
-}
-
-void vg_gpu_isr(void *ctx)
-{
-	struct vg_gpu *gpu = ctx;
-	uint8_t isr = vg_tp_read_isr(&gpu->tp); /* reading acks INTx */
-
-	if (isr == 0)
-		return; /* shared line or spurious */
-	__atomic_fetch_add(&gpu->interrupts, 1, __ATOMIC_RELAXED);
-	if (isr & VG_ISR_CONFIG) {
-		/* Display events are read from the device's register when the
-		 * caller asks; DEVICE_NEEDS_RESET also arrives this way. */
-		if (vg_tp_get_status(&gpu->tp) &
-		    (VG_STATUS_NEEDS_RESET | VG_STATUS_FAILED))
-			__atomic_store_n(&gpu->needs_reset, 1,
-					 __ATOMIC_RELEASE);
-	}
-	/* Cheap enough to do here; a WDDM port moves this to the DPC. */
-	vg_cmdq_process_used(&gpu->ctrl);
-	vg_cmdq_process_used(&gpu->cursor);
-}
-
-vg_status vg_gpu_exec(struct vg_gpu *gpu, const void *cmd, uint32_t cmd_len,
-		      uint32_t expected_resp, void *resp, uint32_t resp_len)
-{
-	const struct vg_ctrl_hdr *h = cmd;
-	uint32_t offer = resp_len ? resp_len : sizeof(struct vg_ctrl_hdr);
-	struct vg_req *req = vg_cmd_alloc(&gpu->ctrl, h->type, cmd_len, offer);
-	uint32_t type = 0;
-
-	if (!req)
-		return vg_gpu_fail(gpu, VG_E_BUSY, 0);
-	memcpy(req->cmd + sizeof(*h), (const uint8_t *)cmd + sizeof(*h),
-	       cmd_len - sizeof(*h));
-	vg_status st = vg_cmd_queue(req, true);
-	if (st != VG_OK)
-		return vg_gpu_fail(gpu, st, 0);
-	vg_cmdq_kick(&gpu->ctrl);
-	st = vg_cmd_wait(req, gpu->timeout_ns, expected_resp, offer, resp,
-			 resp_len, &type);
-	vg_gpu_log(gpu, VG_LOG_DEBUG, "cmd 0x%04x -> %s (%s)", h->type,
-		   vg_status_str(st), vg_resp_type_str(type));
-	return vg_gpu_fail(gpu, st, type);
-}
-
-uint32_t vg_id_alloc(struct vg_gpu *gpu)
-{
-	for (uint32_t id = 1; id < VG_MAX_RESOURCES; id++)
-		if (!gpu->id_used[id]) {
-			gpu->id_used[id] = 1;
-			return id;
-		}
-	return 0;
-}
-
-void vg_id_free(struct vg_gpu *gpu, uint32_t id)
-{
-	if (id && id < VG_MAX_RESOURCES)
-		gpu->id_used[id] = 0;
-}
-
-void vg_quarantine_add(struct vg_gpu *gpu, uint32_t id, struct vg_dma *dma)
-{
-	struct vg_quarantine *q = gpu->os->ops->alloc(gpu->os, sizeof(*q));
-	if (!q) {
-		/* Without bookkeeping memory the safe choice is to leak:
-		 * freeing under the device is worse. */
-		vg_gpu_log(gpu, VG_LOG_WARN,
-			   "leaking resource %u held by the device", id);
-		return;
-	}
-	q->id = id;
-	if (dma) {
-		q->dma = *dma;
-		memset(dma, 0, sizeof(*dma));
-	}
-	q->next = gpu->quarantine;
-	gpu->quarantine = q;
-}
-
-void vg_quarantine_release(struct vg_gpu *gpu)
-{
-	while (gpu->quarantine) {
-		struct vg_quarantine *q = gpu->quarantine;
-		gpu->quarantine = q->next;
-		vg_id_free(gpu, q->id);
-		if (q->dma.cpu) {
-			gpu->live_backing_bytes -= q->dma.size;
-			gpu->os->ops->dma_free(gpu->os, &q->dma);
-		}
-		if (q->id)
-			gpu->live_resources--;
-		gpu->os->ops->free(gpu->os, q);
-	}
-}
 
 static vg_status gpu_start(struct vg_gpu *gpu)
 {
@@ -152,7 +31,7 @@ static vg_status gpu_start(struct vg_gpu *gpu)
 			  VG_CURSOR_REQS, false, gpu->opt.verbose);
 	if (st != VG_OK)
 		return st;
-	st = ops->irq_connect(gpu->os, vg_gpu_isr, gpu);
+	st = ops->irq_connect(gpu->os, vg_gpu_isr, vg_gpu_dpc, gpu);
 	if (st != VG_OK)
 		return st;
 	gpu->irq_connected = true;
@@ -187,7 +66,7 @@ static void gpu_stop(struct vg_gpu *gpu)
 		vg_cmdq_reset(&gpu->cursor);
 	if (gpu->ctrl.os)
 		vg_cmdq_reset(&gpu->ctrl);
-	vg_quarantine_release(gpu);
+	vg_res_reclaim(gpu);
 	vg_cmdq_finish(&gpu->cursor);
 	vg_cmdq_finish(&gpu->ctrl);
 }
@@ -210,11 +89,9 @@ vg_status vg_gpu_create(struct vg_os *os, const struct vg_gpu_options *opt,
 	if (!gpu->opt.host_mem_limit)
 		gpu->opt.host_mem_limit = 256ull << 20;
 	gpu->timeout_ns = (uint64_t)gpu->opt.cmd_timeout_ms * 1000000ull;
-	gpu->id_used = os->ops->alloc(os, VG_MAX_RESOURCES);
-	if (!gpu->id_used) {
-		st = VG_E_NOMEM;
+	st = vg_res_init(gpu);
+	if (st != VG_OK)
 		goto fail;
-	}
 	st = gpu_start(gpu);
 	if (st != VG_OK)
 		goto fail;
@@ -224,7 +101,7 @@ fail:
 	vg_gpu_log(gpu, VG_LOG_ERROR, "device bring-up failed: %s",
 		   vg_status_str(st));
 	gpu_stop(gpu);
-	os->ops->free(os, gpu->id_used);
+	vg_res_finish(gpu);
 	os->ops->free(os, gpu);
 	return st;
 }
@@ -236,29 +113,34 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 	if (gpu->hung || __atomic_load_n(&gpu->needs_reset, __ATOMIC_ACQUIRE)) {
 		/* No point waiting on a hung device for every unref: forget
 		 * what it holds; gpu_stop's reset takes it all back. */
-		vg_gpu_forget_device_state(gpu);
+		vg_res_forget_device(gpu);
 		for (uint32_t h = 0; h < gpu->num_scanouts; h++)
 			gpu->scanout_fb[h] = NULL;
 		gpu->hung = true;
 	}
-	for (uint32_t h = 0; h < gpu->num_scanouts; h++)
+	/* Outside D0 the device is not told anything (it was reset when it
+	 * went down); internal operations only, so nothing here resets. */
+	bool d0 = vg_gpu_power_state(gpu) == VG_POWER_D0;
+	for (uint32_t h = 0; d0 && h < gpu->num_scanouts; h++)
 		if (gpu->scanout_fb[h])
-			(void)vg_gpu_set_scanout(gpu, h, NULL);
+			(void)vg_scanout_set(gpu, h, NULL);
 	/* The cursor image and the heads' mode framebuffers are ours (they
 	 * are on gpu->fbs too): not a leak. */
-	vg_fb_destroy(gpu->cursor_fb);
+	if (gpu->cursor_fb)
+		(void)vg_fb_free(gpu->cursor_fb, d0);
 	for (uint32_t h = 0; h < VG_MAX_SCANOUTS; h++) {
-		vg_fb_destroy(gpu->head_fb[h]);
+		if (gpu->head_fb[h])
+			(void)vg_fb_free(gpu->head_fb[h], d0);
 		gpu->head_fb[h] = NULL;
 	}
 	if (gpu->fbs)
 		vg_gpu_log(gpu, VG_LOG_WARN,
 			   "destroying framebuffers the caller left behind");
 	while (gpu->fbs)
-		vg_fb_destroy(gpu->fbs);
+		(void)vg_fb_free(gpu->fbs, d0);
 	gpu_stop(gpu);
 	struct vg_os *os = gpu->os;
-	os->ops->free(os, gpu->id_used);
+	vg_res_finish(gpu);
 	os->ops->free(os, gpu);
 }
 
@@ -303,13 +185,8 @@ void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *s)
 		gpu->os->ops->unlock(gpu->os, q[i]->lock);
 	}
 	s->interrupts = __atomic_load_n(&gpu->interrupts, __ATOMIC_RELAXED);
-	s->live_resources = gpu->live_resources;
+	s->live_resources = gpu->res.live_resources;
 	s->resets = gpu->resets;
 	s->power_cycles = gpu->power_cycles;
-	s->live_backing_bytes = gpu->live_backing_bytes;
-}
-
-struct vg_status_detail vg_gpu_last_error(const struct vg_gpu *gpu)
-{
-	return gpu->last_error;
+	s->live_backing_bytes = gpu->res.live_backing_bytes;
 }

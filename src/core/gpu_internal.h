@@ -4,6 +4,8 @@
 #define VG_GPU_INTERNAL_H
 
 #include "command.h"
+#include "commands.h"
+#include "resources.h"
 #include "transport.h"
 #include "viogpu/gpu.h"
 
@@ -28,14 +30,6 @@ struct vg_fb {
 	bool on_device; /* the device holds the resource with our backing */
 };
 
-/* A host resource or a backing the device may still use after a failed
- * command: kept until the device is reset, never reused before. */
-struct vg_quarantine {
-	struct vg_quarantine *next;
-	uint32_t id; /* 0 if only memory */
-	struct vg_dma dma;
-};
-
 struct vg_gpu {
 	struct vg_os *os;
 	struct vg_gpu_options opt;
@@ -46,9 +40,9 @@ struct vg_gpu {
 	bool irq_connected;
 	bool driver_ok;
 	bool hung;		       /* a command timed out */
-	volatile uint32_t needs_reset; /* set by the ISR */
+	volatile uint32_t needs_reset; /* set by the DPC; atomic */
+	uint32_t isr_pending; /* ISR bits the DPC has not seen; atomic */
 	uint64_t resets;
-	bool in_reset;	       /* rebuild calls public entry points */
 	uint32_t power;	       /* enum vg_power_state; atomic */
 	uint32_t power_reason; /* enum vg_power_reason of the last D3 */
 	uint64_t power_cycles;
@@ -62,38 +56,76 @@ struct vg_gpu {
 	struct vg_fb *scanout_fb[VG_MAX_SCANOUTS];
 	struct vg_fb *head_fb[VG_MAX_SCANOUTS]; /* vg_gpu_set_mode's, ours */
 
-	uint8_t *id_used; /* VG_MAX_RESOURCES flags, [0] unused */
 	struct vg_fb *fbs;
 	struct vg_fb *cursor_fb;
-	struct vg_quarantine *quarantine;
-	uint32_t live_resources;
-	uint64_t live_backing_bytes;
+	struct vg_resources res; /* ids, counters, quarantine: resources.c */
 	uint64_t interrupts;
-
-	struct vg_status_detail last_error;
 };
 
 void vg_gpu_log(struct vg_gpu *gpu, enum vg_log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Records st (and the response type) as the last error; returns st. */
-vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st, uint32_t resp_type);
+/* Notes a timeout for the watchdog (the device is hung); returns st. */
+vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st);
 
-/* Sends one control command and waits for it; resp may be NULL. */
-vg_status vg_gpu_exec(struct vg_gpu *gpu, const void *cmd, uint32_t cmd_len,
-		      uint32_t expected_resp, void *resp, uint32_t resp_len);
+/*
+ * Internal operations.  The public calls (entry.c) check power state,
+ * device health and arguments once (vg_gpu_gate) and then call these,
+ * which never check again and never recover: the caller guarantees D0 (or
+ * a power transition that it runs), heads in range and fbs on the device.
+ */
+/* A framebuffer in format; vg_fb_create without the gate. */
+vg_status vg_fb_new(struct vg_gpu *gpu, uint32_t width, uint32_t height,
+		    uint32_t format, struct vg_fb **out);
+/* vg_fb_destroy's work; tell_heads false leaves the device unaware of
+ * the heads that showed fb (outside D0). */
+vg_status vg_fb_free(struct vg_fb *fb, bool tell_heads);
+/* SET_SCANOUT (fb NULL disables head) and the scanout table. */
+vg_status vg_scanout_set(struct vg_gpu *gpu, uint32_t head, struct vg_fb *fb);
+/* Transfers the dirty rectangles (n 0: all) and flushes, one doorbell. */
+vg_status vg_present_fb(struct vg_gpu *gpu, struct vg_fb *fb,
+			const struct vg_rect *dirty, unsigned n);
+/* Re-reads display info and EDIDs, then acknowledges the display event. */
+vg_status vg_display_refresh(struct vg_gpu *gpu);
+/* vg_display_refresh and the mask of heads that changed. */
+vg_status vg_displays_update(struct vg_gpu *gpu, uint32_t *changed);
+/* vg_gpu_follow_displays's work. */
+vg_status vg_displays_follow(struct vg_gpu *gpu, uint32_t mask);
+/* vg_gpu_set_mode's work, arguments already checked. */
+vg_status vg_mode_set(struct vg_gpu *gpu, uint32_t head, uint32_t width,
+		      uint32_t height);
+/* Cursor image (NULL hides) and position; arguments already checked. */
+vg_status vg_cursor_set(struct vg_gpu *gpu, uint32_t head,
+			const uint32_t *image64, uint32_t hot_x, uint32_t hot_y,
+			uint32_t x, uint32_t y);
+vg_status vg_cursor_move_to(struct vg_gpu *gpu, uint32_t head, uint32_t x,
+			    uint32_t y);
+/* D0 <-> D3, state already checked to differ and not be changing. */
+vg_status vg_power_set(struct vg_gpu *gpu, enum vg_power_state state,
+		       enum vg_power_reason reason);
 vg_status vg_fb_create_cursor(struct vg_gpu *gpu, struct vg_fb **out);
 vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 			  bool keep_claims);
 /* Transfers the whole cursor image and shows it where it was. */
 vg_status vg_cursor_restore(struct vg_gpu *gpu);
 /*
- * The gate of every public call that talks to the device: VG_E_POWER
- * outside D0 (internal calls during a reset or power-up pass), and with
- * options.auto_recover a hung device is reset first.
+ * The one check at the top of every public call that talks to the device:
+ * VG_E_POWER outside D0, and with options.auto_recover a hung device is
+ * recovered (vg_gpu_recover) first.  Internal operations never call it.
  */
-vg_status vg_gpu_enter(struct vg_gpu *gpu);
-/* The interrupt service routine given to the platform. */
+vg_status vg_gpu_gate(struct vg_gpu *gpu);
+/* Hung: a command timed out, or NEEDS_RESET/FAILED (flag or register). */
+bool vg_gpu_device_hung(struct vg_gpu *gpu);
+/* Take back and rebuild together (vg_gpu_restart_device, then
+ * vg_gpu_rebuild), as vg_gpu_reset, the watchdog and auto_recover do; on
+ * failure the device stays marked hung. */
+vg_status vg_gpu_recover(struct vg_gpu *gpu);
+/* The interrupt service routine given to the platform: reads (acks) the
+ * ISR status, ORs it into isr_pending and requests the DPC; nothing else
+ * (os.h's interrupt context). */
 void vg_gpu_isr(void *ctx);
+/* The deferred routine: NEEDS_RESET detection, used-ring processing,
+ * completions and wake-ups (os.h's deferred context; never waits). */
+void vg_gpu_dpc(void *ctx);
 /* Resets the device and, once it shows the reset, takes back all it
  * held: abandoned requests, quarantined resources, every framebuffer (now
  * off the device); clears the hung marks.  A failed reset takes nothing. */
@@ -102,21 +134,7 @@ vg_status vg_gpu_take_back(struct vg_gpu *gpu);
 vg_status vg_gpu_restart_device(struct vg_gpu *gpu);
 /* Recreates every framebuffer, scanout and the cursor on the device. */
 vg_status vg_gpu_rebuild(struct vg_gpu *gpu);
-/* Forgets what the device held: every fb is off the device. */
-void vg_gpu_forget_device_state(struct vg_gpu *gpu);
-vg_status vg_gpu_unref_resource(struct vg_gpu *gpu, uint32_t id);
-
-uint32_t vg_id_alloc(struct vg_gpu *gpu);
-void vg_id_free(struct vg_gpu *gpu, uint32_t id);
-/* Keeps id and/or dma until the next device reset. */
-void vg_quarantine_add(struct vg_gpu *gpu, uint32_t id, struct vg_dma *dma);
-void vg_quarantine_release(struct vg_gpu *gpu);
 
 vg_status vg_display_read_all(struct vg_gpu *gpu);
-
-/* Merges adjacent segments into mem entries; returns the entry count, or
- * 0 if more than max would be needed.  entries may be NULL (count only). */
-uint32_t vg_backing_entries(const struct vg_dma *dma, uint64_t bytes,
-			    struct vg_mem_entry *entries, uint32_t max);
 
 #endif

@@ -23,7 +23,7 @@ static bool head_differs(const struct vg_display *a, const struct vg_display *b)
 	       memcmp(a->edid, b->edid, a->edid_size) != 0;
 }
 
-vg_status vg_gpu_update_displays(struct vg_gpu *gpu, uint32_t *changed)
+vg_status vg_displays_update(struct vg_gpu *gpu, uint32_t *changed)
 {
 	struct vg_display *before;
 	vg_status st;
@@ -32,9 +32,9 @@ vg_status vg_gpu_update_displays(struct vg_gpu *gpu, uint32_t *changed)
 	/* 16 heads with 1 KiB EDIDs: too big for a kernel stack. */
 	before = gpu->os->ops->alloc(gpu->os, sizeof(gpu->displays));
 	if (!before)
-		return vg_gpu_fail(gpu, VG_E_NOMEM, 0);
+		return VG_E_NOMEM;
 	memcpy(before, gpu->displays, sizeof(gpu->displays));
-	st = vg_gpu_refresh_displays(gpu);
+	st = vg_display_refresh(gpu);
 	if (st == VG_OK)
 		for (uint32_t h = 0; h < gpu->num_scanouts; h++)
 			if (head_differs(&before[h], &gpu->displays[h]))
@@ -46,7 +46,7 @@ vg_status vg_gpu_update_displays(struct vg_gpu *gpu, uint32_t *changed)
 	return st;
 }
 
-vg_status vg_gpu_follow_displays(struct vg_gpu *gpu, uint32_t mask)
+vg_status vg_displays_follow(struct vg_gpu *gpu, uint32_t mask)
 {
 	vg_status first = VG_OK;
 
@@ -58,12 +58,15 @@ vg_status vg_gpu_follow_displays(struct vg_gpu *gpu, uint32_t mask)
 		vg_status st = VG_OK;
 		if (!d->enabled || !d->rect.width || !d->rect.height) {
 			if (gpu->scanout_fb[h])
-				st = vg_gpu_set_scanout(gpu, h, NULL);
+				st = vg_scanout_set(gpu, h, NULL);
 		} else if (!fb || fb->width != d->rect.width ||
 			   fb->height != d->rect.height ||
 			   gpu->scanout_fb[h] != fb) {
-			st = vg_gpu_set_mode(gpu, h, d->rect.width,
-					     d->rect.height);
+			st = vg_gpu_check_mode(gpu, h, d->rect.width,
+					       d->rect.height);
+			if (st == VG_OK)
+				st = vg_mode_set(gpu, h, d->rect.width,
+						 d->rect.height);
 		}
 		if (st != VG_OK && first == VG_OK)
 			first = st;

@@ -6,6 +6,11 @@
 #include "viogpu/edid.h"
 
 #define MAX_SIDE 16384u
+/* QEMU 7.2 answers SET_SCANOUT with ERR_INVALID_PARAMETER when a side is
+ * under 16 pixels (hw/display/virtio-gpu.c, virtio_gpu_do_set_scanout:
+ * "r->width < 16 || r->height < 16"); the device model takes any size.  The
+ * driver refuses such a mode itself, the same way on every device. */
+#define MIN_SIDE 16u
 
 /* Sizes every head offers when the host can take them: common desktop
  * sizes up to 4K, ultrawides, 5K and 8K. */
@@ -27,12 +32,13 @@ vg_status vg_gpu_check_mode(struct vg_gpu *gpu, uint32_t head, uint32_t width,
 			    uint32_t height)
 {
 	if (head >= gpu->num_scanouts)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
-	if (!width || !height || width > MAX_SIDE || height > MAX_SIDE) {
+		return VG_E_RANGE;
+	if (width < MIN_SIDE || height < MIN_SIDE || width > MAX_SIDE ||
+	    height > MAX_SIDE) {
 		vg_gpu_log(gpu, VG_LOG_WARN,
-			   "mode %ux%u: each side must be 1..%u", width, height,
-			   MAX_SIDE);
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+			   "mode %ux%u: each side must be %u..%u", width,
+			   height, MIN_SIDE, MAX_SIDE);
+		return VG_E_RANGE;
 	}
 	if (!fits_host(gpu, width, height)) {
 		vg_gpu_log(gpu, VG_LOG_WARN,
@@ -41,7 +47,7 @@ vg_status vg_gpu_check_mode(struct vg_gpu *gpu, uint32_t head, uint32_t width,
 			   width, height,
 			   (unsigned long long)width * height * 4,
 			   (unsigned long long)gpu->opt.host_mem_limit);
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	}
 	return VG_OK;
 }
@@ -51,7 +57,8 @@ static void add_mode(struct vg_gpu *gpu, struct vg_mode *list, unsigned *n,
 		     unsigned cap, uint32_t w, uint32_t h, uint32_t refresh,
 		     uint32_t flags)
 {
-	if (!w || !h || w > MAX_SIDE || h > MAX_SIDE || !fits_host(gpu, w, h))
+	if (w < MIN_SIDE || h < MIN_SIDE || w > MAX_SIDE || h > MAX_SIDE ||
+	    !fits_host(gpu, w, h))
 		return;
 	for (unsigned i = 0; i < *n; i++)
 		if (list[i].width == w && list[i].height == h) {
@@ -90,10 +97,10 @@ vg_status vg_gpu_list_modes(struct vg_gpu *gpu, uint32_t head,
 
 	*count = 0;
 	if (head >= gpu->num_scanouts)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
+		return VG_E_RANGE;
 	all = gpu->os->ops->alloc(gpu->os, sizeof(*all) * CAP);
 	if (!all)
-		return vg_gpu_fail(gpu, VG_E_NOMEM, 0);
+		return VG_E_NOMEM;
 
 	const struct vg_display *d = &gpu->displays[head];
 	add_mode(gpu, all, &n, CAP, d->rect.width, d->rect.height, 0,
@@ -137,42 +144,35 @@ vg_status vg_gpu_list_modes(struct vg_gpu *gpu, uint32_t head,
 	return VG_OK;
 }
 
-vg_status vg_gpu_set_mode(struct vg_gpu *gpu, uint32_t head, uint32_t width,
-			  uint32_t height)
+vg_status vg_mode_set(struct vg_gpu *gpu, uint32_t head, uint32_t width,
+		      uint32_t height)
 {
-	struct vg_fb *fb = NULL, *old;
-	vg_status st = vg_gpu_enter(gpu);
+	struct vg_fb *fb = NULL, *old = gpu->head_fb[head];
+	vg_status st;
 
-	if (st != VG_OK)
-		return vg_gpu_fail(gpu, st, 0);
-	/* Refused before anything is torn down. */
-	st = vg_gpu_check_mode(gpu, head, width, height);
-	if (st != VG_OK)
-		return st;
-	old = gpu->head_fb[head];
 	/* New first: allocate the backing, create and attach the resource,
 	 * switch the scanout; only then let the old one go. */
-	st = vg_fb_create(gpu, width, height, &fb);
+	st = vg_fb_new(gpu, width, height, VG_FORMAT_B8G8R8X8_UNORM, &fb);
 	if (st != VG_OK)
 		return st;
-	st = vg_gpu_set_scanout(gpu, head, fb);
+	st = vg_scanout_set(gpu, head, fb);
 	if (st == VG_OK)
-		st = vg_gpu_present(gpu, fb, NULL, 0);
+		st = vg_present_fb(gpu, fb, NULL, 0);
 	if (st != VG_OK) {
-		vg_status first = st;
-		uint32_t resp = gpu->last_error.resp_type;
-		/* Put the old mode back if the switch got half-way. */
-		if (gpu->scanout_fb[head] == fb && old)
-			(void)vg_gpu_set_scanout(gpu, head, old);
-		vg_fb_destroy(fb);
-		gpu->last_error.status = first;
-		gpu->last_error.resp_type = resp;
+		vg_status first =
+			st; /* the undo's outcome is not this call's */
+		/* Put the old mode back if the switch got half-way: internal
+		 * operations only, so undoing never resets the device. */
+		if (gpu->scanout_fb[head] == fb && old && old->on_device)
+			(void)vg_scanout_set(gpu, head, old);
+		(void)vg_fb_free(fb, true);
 		return first;
 	}
 	gpu->head_fb[head] = fb;
-	/* vg_fb_destroy detaches and unreferences and frees the memory only
+	/* vg_fb_free detaches and unreferences and frees the memory only
 	 * once the device confirmed (else it is quarantined). */
-	vg_fb_destroy(old);
+	if (old)
+		(void)vg_fb_free(old, true);
 	return VG_OK;
 }
 

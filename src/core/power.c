@@ -33,14 +33,9 @@ static void release_host_resources(struct vg_gpu *gpu)
 	for (struct vg_fb *fb = gpu->fbs; fb && !gpu->hung; fb = fb->next) {
 		if (!fb->on_device)
 			continue;
-		struct vg_cmd_resource_unref cmd = {
-			.hdr.type = VG_CMD_RESOURCE_UNREF,
-			.resource_id = fb->id,
-		};
-		if (vg_gpu_exec(gpu, &cmd, sizeof(cmd), VG_RESP_OK_NODATA, NULL,
-				0) == VG_OK) {
+		if (vg_do_resource_unref(gpu, fb->id) == VG_OK) {
 			fb->on_device = false;
-			gpu->live_resources--;
+			vg_res_host_gone(gpu);
 		}
 	}
 }
@@ -49,9 +44,7 @@ static vg_status power_down(struct vg_gpu *gpu, enum vg_power_reason reason)
 {
 	/* From here on every device call gets VG_E_POWER; ours pass. */
 	set_state(gpu, VG_POWER_CHANGING);
-	gpu->in_reset = true;
 	release_host_resources(gpu);
-	gpu->in_reset = false;
 
 	/* The device owns nothing now: abandoned requests and quarantined
 	 * resources are ours again. */
@@ -70,15 +63,13 @@ static vg_status power_up(struct vg_gpu *gpu)
 	vg_status st;
 
 	set_state(gpu, VG_POWER_CHANGING);
-	gpu->in_reset = true;
-	st = gpu->os->ops->irq_connect(gpu->os, vg_gpu_isr, gpu);
+	st = gpu->os->ops->irq_connect(gpu->os, vg_gpu_isr, vg_gpu_dpc, gpu);
 	if (st == VG_OK) {
 		gpu->irq_connected = true;
 		st = vg_gpu_restart_device(gpu);
 	}
 	if (st == VG_OK)
 		st = vg_gpu_rebuild(gpu);
-	gpu->in_reset = false;
 	/* Powered, even if unhealthy: the watchdog takes it from here. */
 	set_state(gpu, VG_POWER_D0);
 	if (st != VG_OK) {
@@ -86,23 +77,15 @@ static vg_status power_up(struct vg_gpu *gpu)
 		vg_gpu_log(gpu, VG_LOG_ERROR,
 			   "D0: the device did not come back: %s",
 			   vg_status_str(st));
-		return vg_gpu_fail(gpu, st, gpu->last_error.resp_type);
+		return vg_gpu_fail(gpu, st);
 	}
 	gpu->power_cycles++;
 	vg_gpu_log(gpu, VG_LOG_INFO, "D0: display restored");
 	return VG_OK;
 }
 
-vg_status vg_gpu_set_power(struct vg_gpu *gpu, enum vg_power_state state,
-			   enum vg_power_reason reason)
+vg_status vg_power_set(struct vg_gpu *gpu, enum vg_power_state state,
+		       enum vg_power_reason reason)
 {
-	enum vg_power_state now = vg_gpu_power_state(gpu);
-
-	if (state != VG_POWER_D0 && state != VG_POWER_D3)
-		return vg_gpu_fail(gpu, VG_E_INVAL, 0);
-	if (now == VG_POWER_CHANGING)
-		return vg_gpu_fail(gpu, VG_E_POWER, 0);
-	if (now == state)
-		return VG_OK;
 	return state == VG_POWER_D3 ? power_down(gpu, reason) : power_up(gpu);
 }

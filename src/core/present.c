@@ -40,7 +40,6 @@ struct batch {
 	struct vg_req *reqs[VG_CTRL_REQS];
 	unsigned n;
 	vg_status first_error;
-	uint32_t first_resp;
 };
 
 static void batch_finish(struct vg_gpu *gpu, struct batch *b)
@@ -62,18 +61,18 @@ static void batch_finish(struct vg_gpu *gpu, struct batch *b)
 				    sizeof(struct vg_ctrl_hdr), NULL, 0, &type);
 		if (st != VG_OK && b->first_error == VG_OK) {
 			b->first_error = st;
-			b->first_resp = type;
 		}
 	}
 	b->n = 0;
 }
 
-/* Queues one fenced command; when requests or ring slots run out, waits
- * for what this batch already queued and tries once more. */
-static vg_status batch_add(struct vg_gpu *gpu, struct batch *b, const void *cmd,
-			   uint32_t len)
+/* Queues one TRANSFER_TO_HOST_2D (offset into the backing) or
+ * RESOURCE_FLUSH (commands.c builds both); when requests or ring slots run
+ * out, waits for what this batch already queued and tries once more. */
+static vg_status batch_add(struct vg_gpu *gpu, struct batch *b, uint32_t type,
+			   uint32_t id, const struct vg_rect *r,
+			   uint64_t offset)
 {
-	const struct vg_ctrl_hdr *h = cmd;
 	vg_status st = VG_E_BUSY;
 
 	/* Leave half the requests to other callers (a cursor update may
@@ -83,13 +82,11 @@ static vg_status batch_add(struct vg_gpu *gpu, struct batch *b, const void *cmd,
 	for (int attempt = 0; attempt < 2 && st == VG_E_BUSY; attempt++) {
 		if (attempt)
 			batch_finish(gpu, b);
-		struct vg_req *req = vg_cmd_alloc(&gpu->ctrl, h->type, len,
-						  sizeof(struct vg_ctrl_hdr));
-		if (!req)
-			continue;
-		memcpy(req->cmd + sizeof(*h), (const uint8_t *)cmd + sizeof(*h),
-		       len - sizeof(*h));
-		st = vg_cmd_queue(req, true);
+		struct vg_req *req;
+		st = type == VG_CMD_TRANSFER_TO_HOST_2D
+			     ? vg_q_transfer_to_host_2d(gpu, id, r, offset,
+							&req)
+			     : vg_q_resource_flush(gpu, id, r, &req);
 		if (st == VG_OK)
 			b->reqs[b->n++] = req;
 	}
@@ -99,28 +96,18 @@ static vg_status batch_add(struct vg_gpu *gpu, struct batch *b, const void *cmd,
 static vg_status vg_gpu_transfer(struct vg_gpu *gpu, struct vg_fb *fb,
 				 const struct vg_rect *r, struct batch *b)
 {
-	struct vg_cmd_transfer_to_host_2d t = {
-		.hdr.type = VG_CMD_TRANSFER_TO_HOST_2D,
-		.r = *r,
-		.offset = (uint64_t)r->y * fb->stride + (uint64_t)r->x * 4,
-		.resource_id = fb->id,
-	};
-	return batch_add(gpu, b, &t, sizeof(t));
+	return batch_add(gpu, b, VG_CMD_TRANSFER_TO_HOST_2D, fb->id, r,
+			 (uint64_t)r->y * fb->stride + (uint64_t)r->x * 4);
 }
 
-vg_status vg_gpu_present(struct vg_gpu *gpu, struct vg_fb *fb,
-			 const struct vg_rect *dirty, unsigned n)
+vg_status vg_present_fb(struct vg_gpu *gpu, struct vg_fb *fb,
+			const struct vg_rect *dirty, unsigned n)
 {
 	struct vg_rect full = {0, 0, fb->width, fb->height}, r, bb = {0};
 	struct batch b = {.n = 0, .first_error = VG_OK};
 	bool have = false;
 	vg_status st = VG_OK;
 
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
-	if (!fb->on_device)
-		return vg_gpu_fail(gpu, VG_E_NEEDS_RESET, 0);
 	if (n == 0) {
 		dirty = &full;
 		n = 1;
@@ -134,39 +121,12 @@ vg_status vg_gpu_present(struct vg_gpu *gpu, struct vg_fb *fb,
 	if (st == VG_OK && have) {
 		/* One flush of the bounding box: the host repaints each head
 		 * showing fb once instead of once per rectangle. */
-		struct vg_cmd_resource_flush f = {
-			.hdr.type = VG_CMD_RESOURCE_FLUSH,
-			.r = bb,
-			.resource_id = fb->id,
-		};
-		st = batch_add(gpu, &b, &f, sizeof(f));
+		st = batch_add(gpu, &b, VG_CMD_RESOURCE_FLUSH, fb->id, &bb, 0);
 	}
 	batch_finish(gpu, &b);
 	if (st == VG_OK && b.first_error != VG_OK)
-		return vg_gpu_fail(gpu, b.first_error, b.first_resp);
-	return vg_gpu_fail(gpu, st, 0);
-}
-
-static vg_status cursor_cmd(struct vg_gpu *gpu, uint32_t type, uint32_t head,
-			    uint32_t res, uint32_t hot_x, uint32_t hot_y,
-			    uint32_t x, uint32_t y)
-{
-	struct vg_req *req = vg_cmd_alloc(
-		&gpu->cursor, type, sizeof(struct vg_cmd_update_cursor), 0);
-	if (!req)
-		return vg_gpu_fail(gpu, VG_E_BUSY, 0);
-	struct vg_cmd_update_cursor *c = (void *)req->cmd;
-	c->pos = (struct vg_cursor_pos){head, x, y, 0};
-	c->resource_id = res;
-	c->hot_x = hot_x;
-	c->hot_y = hot_y;
-	vg_status st = vg_cmd_queue(req, false);
-	if (st != VG_OK)
-		return vg_gpu_fail(gpu, st, 0);
-	vg_cmdq_kick(&gpu->cursor);
-	/* The cursor queue has no responses: completion is the answer. */
-	st = vg_cmd_wait(req, gpu->timeout_ns, 0, 0, NULL, 0, NULL);
-	return vg_gpu_fail(gpu, st, 0);
+		return vg_gpu_fail(gpu, b.first_error);
+	return vg_gpu_fail(gpu, st);
 }
 
 /* Uploads the cursor image already in cursor_fb and shows it. */
@@ -182,31 +142,25 @@ static vg_status cursor_show(struct vg_gpu *gpu)
 	if (st == VG_OK)
 		st = b.first_error;
 	if (st != VG_OK)
-		return vg_gpu_fail(gpu, st, b.first_resp);
-	return cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, cs->head, fb->id,
-			  cs->hot_x, cs->hot_y, cs->x, cs->y);
+		return vg_gpu_fail(gpu, st);
+	return vg_do_cursor(gpu, VG_CMD_UPDATE_CURSOR, cs->head, fb->id,
+			    cs->hot_x, cs->hot_y, cs->x, cs->y);
 }
 
-vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
-			       const uint32_t *image64, uint32_t hot_x,
-			       uint32_t hot_y, uint32_t x, uint32_t y)
+vg_status vg_cursor_set(struct vg_gpu *gpu, uint32_t head,
+			const uint32_t *image64, uint32_t hot_x, uint32_t hot_y,
+			uint32_t x, uint32_t y)
 {
 	struct vg_cursor_state *cs = &gpu->cursor_state;
 	vg_status st;
 
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
-	if (head >= gpu->num_scanouts)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
 	if (!image64) {
-		st = cursor_cmd(gpu, VG_CMD_UPDATE_CURSOR, head, 0, 0, 0, x, y);
+		st = vg_do_cursor(gpu, VG_CMD_UPDATE_CURSOR, head, 0, 0, 0, x,
+				  y);
 		if (st == VG_OK)
 			cs->visible = false;
 		return st;
 	}
-	if (hot_x >= VG_CURSOR_SIZE || hot_y >= VG_CURSOR_SIZE)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
 	if (!gpu->cursor_fb) {
 		st = vg_fb_create_cursor(gpu, &gpu->cursor_fb);
 		if (st != VG_OK)
@@ -220,15 +174,11 @@ vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
 	return cursor_show(gpu);
 }
 
-vg_status vg_gpu_cursor_move(struct vg_gpu *gpu, uint32_t head, uint32_t x,
-			     uint32_t y)
+vg_status vg_cursor_move_to(struct vg_gpu *gpu, uint32_t head, uint32_t x,
+			    uint32_t y)
 {
-	vg_status gate = vg_gpu_enter(gpu);
-	if (gate != VG_OK)
-		return vg_gpu_fail(gpu, gate, 0);
-	if (head >= gpu->num_scanouts)
-		return vg_gpu_fail(gpu, VG_E_RANGE, 0);
-	vg_status st = cursor_cmd(gpu, VG_CMD_MOVE_CURSOR, head, 0, 0, 0, x, y);
+	vg_status st =
+		vg_do_cursor(gpu, VG_CMD_MOVE_CURSOR, head, 0, 0, 0, x, y);
 	if (st == VG_OK) {
 		gpu->cursor_state.head = head;
 		gpu->cursor_state.x = x;

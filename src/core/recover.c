@@ -20,8 +20,8 @@ vg_status vg_gpu_take_back(struct vg_gpu *gpu)
 		return st;
 	vg_cmdq_reset(&gpu->cursor);
 	vg_cmdq_reset(&gpu->ctrl);
-	vg_quarantine_release(gpu);
-	vg_gpu_forget_device_state(gpu);
+	vg_res_reclaim(gpu);
+	vg_res_forget_device(gpu);
 	gpu->hung = false;
 	__atomic_store_n(&gpu->needs_reset, 0, __ATOMIC_RELEASE);
 	return st;
@@ -63,9 +63,9 @@ vg_status vg_gpu_rebuild(struct vg_gpu *gpu)
 		struct vg_fb *fb = gpu->scanout_fb[h];
 		if (!fb || !fb->on_device)
 			continue;
-		st = vg_gpu_set_scanout(gpu, h, fb);
+		st = vg_scanout_set(gpu, h, fb);
 		if (st == VG_OK)
-			st = vg_gpu_present(gpu, fb, NULL, 0);
+			st = vg_present_fb(gpu, fb, NULL, 0);
 		if (st != VG_OK && first == VG_OK)
 			first = st;
 	}
@@ -77,40 +77,27 @@ vg_status vg_gpu_rebuild(struct vg_gpu *gpu)
 	return first != VG_OK ? first : st;
 }
 
-void vg_gpu_forget_device_state(struct vg_gpu *gpu)
+vg_status vg_gpu_recover(struct vg_gpu *gpu)
 {
-	for (struct vg_fb *fb = gpu->fbs; fb; fb = fb->next) {
-		if (fb->on_device)
-			gpu->live_resources--;
-		fb->on_device = false;
-	}
-}
-
-vg_status vg_gpu_reset(struct vg_gpu *gpu)
-{
-	if (__atomic_load_n(&gpu->power, __ATOMIC_ACQUIRE) != VG_POWER_D0)
-		return vg_gpu_fail(gpu, VG_E_POWER, 0);
 	vg_gpu_log(gpu, VG_LOG_WARN, "resetting the device%s",
 		   gpu->hung ? " (it stopped answering)" : "");
 	gpu->resets++;
 
-	gpu->in_reset = true;
 	vg_status st = vg_gpu_restart_device(gpu);
 	if (st == VG_OK)
 		st = vg_gpu_rebuild(gpu);
-	gpu->in_reset = false;
 	if (st != VG_OK) {
 		/* Try again next time; nothing is lost meanwhile. */
 		gpu->hung = true;
 		vg_gpu_log(gpu, VG_LOG_ERROR, "device reset failed: %s",
 			   vg_status_str(st));
-		return vg_gpu_fail(gpu, st, gpu->last_error.resp_type);
+		return vg_gpu_fail(gpu, st);
 	}
 	vg_gpu_log(gpu, VG_LOG_WARN, "device reset; display restored");
 	return VG_OK;
 }
 
-static bool device_hung(struct vg_gpu *gpu)
+bool vg_gpu_device_hung(struct vg_gpu *gpu)
 {
 	if (gpu->hung || __atomic_load_n(&gpu->needs_reset, __ATOMIC_ACQUIRE))
 		return true;
@@ -119,26 +106,13 @@ static bool device_hung(struct vg_gpu *gpu)
 	       (VG_STATUS_NEEDS_RESET | VG_STATUS_FAILED);
 }
 
-vg_status vg_gpu_watchdog(struct vg_gpu *gpu, bool *did_reset)
+vg_status vg_gpu_gate(struct vg_gpu *gpu)
 {
-	/* In D3 there is no device to watch. */
-	bool hung =
-		__atomic_load_n(&gpu->power, __ATOMIC_ACQUIRE) == VG_POWER_D0 &&
-		device_hung(gpu);
-	if (did_reset)
-		*did_reset = hung;
-	return hung ? vg_gpu_reset(gpu) : VG_OK;
-}
-
-vg_status vg_gpu_enter(struct vg_gpu *gpu)
-{
-	if (gpu->in_reset)
-		return VG_OK;
 	if (__atomic_load_n(&gpu->power, __ATOMIC_ACQUIRE) != VG_POWER_D0)
 		return VG_E_POWER;
 	/* Flags only: no register read on the fast path. */
 	if (gpu->opt.auto_recover &&
 	    (gpu->hung || __atomic_load_n(&gpu->needs_reset, __ATOMIC_ACQUIRE)))
-		(void)vg_gpu_reset(gpu);
+		(void)vg_gpu_recover(gpu);
 	return VG_OK;
 }

@@ -13,8 +13,6 @@ const char *vg_status_str(vg_status st)
 		return "invalid argument";
 	case VG_E_TIMEOUT:
 		return "device timed out";
-	case VG_E_DEVICE:
-		return "device refused the command";
 	case VG_E_PROTOCOL:
 		return "device violated the protocol";
 	case VG_E_NODEV:
@@ -31,7 +29,23 @@ const char *vg_status_str(vg_status st)
 		return "device needs reset";
 	case VG_E_POWER:
 		return "device is powered down (not in D0)";
+	case VG_E_DEVICE_UNSPEC:
+		return "device refused the command (ERR_UNSPEC)";
+	case VG_E_DEVICE_OUT_OF_MEMORY:
+		return "device refused the command (ERR_OUT_OF_MEMORY)";
+	case VG_E_DEVICE_INVALID_SCANOUT_ID:
+		return "device refused the command (ERR_INVALID_SCANOUT_ID)";
+	case VG_E_DEVICE_INVALID_RESOURCE_ID:
+		return "device refused the command (ERR_INVALID_RESOURCE_ID)";
+	case VG_E_DEVICE_INVALID_CONTEXT_ID:
+		return "device refused the command (ERR_INVALID_CONTEXT_ID)";
+	case VG_E_DEVICE_INVALID_PARAMETER:
+		return "device refused the command (ERR_INVALID_PARAMETER)";
+	default:
+		break;
 	}
+	if (vg_status_is_device_error(st))
+		return "device refused the command (unknown response)";
 	return "unknown status";
 }
 

@@ -106,7 +106,12 @@ vg_status vg_tp_reset(struct vg_transport *tp)
 	uint64_t deadline = ops->now_ns(tp->os) + 1000000000ull;
 
 	wr(tp, &tp->common, VG_COMMON_STATUS, 1, 0);
-	while (vg_tp_get_status(tp) != 0) {
+	for (uint8_t st; (st = vg_tp_get_status(tp)) != 0;) {
+		/* All ones is no status a device sets (FAILED with every
+		 * other bit): it is a read from a device that is gone, as a
+		 * PCI master abort answers.  Waiting cannot help. */
+		if (st == 0xff)
+			return VG_E_NODEV;
 		if (ops->now_ns(tp->os) > deadline)
 			return VG_E_TIMEOUT;
 	}

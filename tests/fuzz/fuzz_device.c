@@ -4,8 +4,11 @@
  * the virtio registers, the used ring (ids, lengths, indexes, avail_event)
  * and every response byte.  The "device" here is scripted by the input:
  * on each doorbell it completes, drops, duplicates or invents used
- * entries and fills responses with input bytes, then raises (or loses)
- * the interrupt.  Time is virtual, so timeouts cost nothing.
+ * entries and fills responses with input bytes, may announce a display
+ * change, then raises (or loses) the interrupt and runs the deferred
+ * routine at once, late (when a waiter sleeps) or spuriously.  Time is
+ * virtual, so timeouts cost nothing.  Locks, events, allocations and the
+ * display callback abort when called from inside the ISR.
  *
  * The driver must not crash, read or write outside its buffers (ASan),
  * hit undefined behaviour (UBSan), hang, or leak: after vg_gpu_destroy
@@ -50,8 +53,7 @@ struct fuzz_dev {
 	uint16_t qmax[2], noff[2];
 	uint8_t isr;
 	uint32_t num_scanouts, events;
-	vg_isr_fn isr_fn;
-	void *isr_ctx;
+	uint64_t display_calls; /* on_display_change */
 	uint64_t now;
 };
 
@@ -233,8 +235,14 @@ static void device_notify(struct fuzz_dev *f, uint16_t qi)
 	if (after & 4)
 		used[0] = in16(f); /* used flags */
 	f->isr |= (after & 8) ? VG_ISR_CONFIG : VG_ISR_QUEUE;
-	if (!(after & 16) && f->isr_fn)
-		f->isr_fn(f->isr_ctx); /* else the interrupt is lost */
+	if (after & 128)
+		f->events |= VG_EVENT_DISPLAY; /* a monitor changed */
+	if (!(after & 16))
+		mock_os_interrupt(&f->m); /* else the interrupt is lost */
+	/* The DPC runs now, or late (when a waiter sleeps), or also when
+	 * nothing asked for it. */
+	if (!(after & 32) || (after & 64))
+		(void)mock_os_run_dpc(&f->m, after & 64);
 }
 
 static uint64_t common_read(struct fuzz_dev *f, uint32_t off)
@@ -336,18 +344,6 @@ static void f_bar_write(struct vg_os *os, unsigned bar, uint64_t off,
 		device_notify(f, (uint16_t)v);
 }
 
-static vg_status f_irq_connect(struct vg_os *os, vg_isr_fn isr, void *ctx)
-{
-	F(os)->isr_fn = isr;
-	F(os)->isr_ctx = ctx;
-	return VG_OK;
-}
-
-static void f_irq_disconnect(struct vg_os *os)
-{
-	F(os)->isr_fn = NULL;
-}
-
 /* Single-threaded: locks are tokens, events are flags. */
 struct vg_lock {
 	int unused;
@@ -369,7 +365,8 @@ static void f_lock_destroy(struct vg_os *os, struct vg_lock *l)
 
 static void f_lock(struct vg_os *os, struct vg_lock *l)
 {
-	(void)os, (void)l;
+	(void)l;
+	mock_os_not_in_isr(&F(os)->m, "lock");
 }
 
 static vg_status f_event_create(struct vg_os *os, struct vg_event **out)
@@ -385,13 +382,15 @@ static void f_event_destroy(struct vg_os *os, struct vg_event *e)
 
 static void f_event_signal(struct vg_os *os, struct vg_event *e)
 {
-	(void)os;
+	mock_os_not_in_isr(&F(os)->m, "event_signal");
 	e->set = 1;
 }
 
 static vg_status f_event_wait(struct vg_os *os, struct vg_event *e,
 			      uint64_t timeout_ns)
 {
+	/* A late DPC gets the CPU while the waiter sleeps. */
+	(void)mock_os_run_dpc(&F(os)->m, 0);
 	if (e->set) {
 		e->set = 0;
 		return VG_OK;
@@ -407,10 +406,20 @@ static uint64_t f_now(struct vg_os *os)
 	return F(os)->now += 100000;
 }
 
+/* Deferred context only: never from inside the ISR. */
+static void on_display_change(void *ctx)
+{
+	struct fuzz_dev *f = ctx;
+	mock_os_not_in_isr(&f->m, "on_display_change");
+	f->display_calls++;
+}
+
 static void exercise_driver(struct fuzz_dev *f)
 {
 	struct vg_gpu_options opt = {.cmd_timeout_ms = 50,
-				     .auto_recover = in8(f) & 1};
+				     .auto_recover = in8(f) & 1,
+				     .on_display_change = on_display_change,
+				     .display_change_ctx = f};
 	struct vg_gpu *gpu = NULL;
 	struct vg_fb *fbs[2] = {NULL, NULL};
 	static uint32_t cursor[64 * 64];
@@ -492,8 +501,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.ops.cfg_write = f_cfg_write;
 	f.ops.bar_read = f_bar_read;
 	f.ops.bar_write = f_bar_write;
-	f.ops.irq_connect = f_irq_connect;
-	f.ops.irq_disconnect = f_irq_disconnect;
 	f.ops.lock_create = f_lock_create;
 	f.ops.lock_destroy = f_lock_destroy;
 	f.ops.lock = f_lock;

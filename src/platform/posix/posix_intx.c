@@ -13,11 +13,13 @@ void vgp_intx_init(struct vgp_intx *irq, unsigned storm_calls,
 	atomic_init(&irq->calls, 0);
 	pthread_mutex_init(&irq->lock, NULL);
 	pthread_cond_init(&irq->changed, NULL);
+	pthread_cond_init(&irq->dpc_wake, NULL);
 }
 
 void vgp_intx_finish(struct vgp_intx *irq)
 {
 	vgp_intx_disconnect(irq);
+	pthread_cond_destroy(&irq->dpc_wake);
 	pthread_cond_destroy(&irq->changed);
 	pthread_mutex_destroy(&irq->lock);
 }
@@ -85,9 +87,41 @@ static void *intx_thread(void *arg)
 	return NULL;
 }
 
-vg_status vgp_intx_connect(struct vgp_intx *irq, vg_isr_fn isr, void *ctx)
+void vgp_intx_request_dpc(struct vgp_intx *irq)
 {
-	if (!isr)
+	pthread_mutex_lock(&irq->lock);
+	irq->dpc_pending = true;
+	pthread_cond_signal(&irq->dpc_wake);
+	pthread_mutex_unlock(&irq->lock);
+}
+
+/* Deferred context: one thread, so DPCs never overlap each other; they do
+ * overlap the ISR, as on real hardware. */
+static void *dpc_thread(void *arg)
+{
+	struct vgp_intx *irq = arg;
+
+	pthread_mutex_lock(&irq->lock);
+	while (!irq->stop) {
+		if (!irq->dpc_pending) {
+			pthread_cond_wait(&irq->dpc_wake, &irq->lock);
+			continue;
+		}
+		irq->dpc_pending = false;
+		vg_dpc_fn dpc = irq->dpc;
+		void *ctx = irq->ctx;
+		pthread_mutex_unlock(&irq->lock);
+		dpc(ctx);
+		pthread_mutex_lock(&irq->lock);
+	}
+	pthread_mutex_unlock(&irq->lock);
+	return NULL;
+}
+
+vg_status vgp_intx_connect(struct vgp_intx *irq, vg_isr_fn isr, vg_dpc_fn dpc,
+			   void *ctx)
+{
+	if (!isr || !dpc)
 		return VG_E_INVAL;
 	pthread_mutex_lock(&irq->lock);
 	if (irq->running) {
@@ -95,18 +129,30 @@ vg_status vgp_intx_connect(struct vgp_intx *irq, vg_isr_fn isr, void *ctx)
 		return VG_E_BUSY;
 	}
 	irq->isr = isr;
+	irq->dpc = dpc;
 	irq->ctx = ctx;
 	irq->stop = false;
+	irq->dpc_pending = false;
+	if (pthread_create(&irq->dpc_thread, NULL, dpc_thread, irq) != 0)
+		goto err_clear;
+	if (pthread_create(&irq->thread, NULL, intx_thread, irq) != 0)
+		goto err_stop_dpc;
 	irq->running = true;
-	if (pthread_create(&irq->thread, NULL, intx_thread, irq) != 0) {
-		irq->running = false;
-		irq->isr = NULL;
-		irq->ctx = NULL;
-		pthread_mutex_unlock(&irq->lock);
-		return VG_E_NOMEM;
-	}
 	pthread_mutex_unlock(&irq->lock);
 	return VG_OK;
+
+err_stop_dpc:
+	irq->stop = true;
+	pthread_cond_broadcast(&irq->dpc_wake);
+	pthread_mutex_unlock(&irq->lock);
+	pthread_join(irq->dpc_thread, NULL);
+	pthread_mutex_lock(&irq->lock);
+err_clear:
+	irq->isr = NULL;
+	irq->dpc = NULL;
+	irq->ctx = NULL;
+	pthread_mutex_unlock(&irq->lock);
+	return VG_E_NOMEM;
 }
 
 void vgp_intx_disconnect(struct vgp_intx *irq)
@@ -118,12 +164,16 @@ void vgp_intx_disconnect(struct vgp_intx *irq)
 	}
 	irq->stop = true;
 	pthread_cond_broadcast(&irq->changed);
-	pthread_t t = irq->thread;
+	pthread_cond_broadcast(&irq->dpc_wake);
+	pthread_t t = irq->thread, d = irq->dpc_thread;
 	pthread_mutex_unlock(&irq->lock);
 	pthread_join(t, NULL); /* the ISR has returned for good */
+	pthread_join(d, NULL); /* and so has the DPC */
 	pthread_mutex_lock(&irq->lock);
 	irq->running = false;
+	irq->dpc_pending = false;
 	irq->isr = NULL;
+	irq->dpc = NULL;
 	irq->ctx = NULL;
 	pthread_mutex_unlock(&irq->lock);
 }

@@ -7,6 +7,9 @@
  * for storm_calls calls in a row with no new edge (nobody acknowledges).
  * Shared by the user-space platforms; whoever drives the line (the qtest
  * reader thread, the device model) never runs the ISR itself.
+ * A second thread runs the deferred routine (DPC) each time the ISR asks
+ * for it (vgp_intx_request_dpc); requests made while it runs make it run
+ * once more.
  */
 #ifndef VIOGPU_POSIX_INTX_H
 #define VIOGPU_POSIX_INTX_H
@@ -27,8 +30,12 @@ struct vgp_intx {
 	bool dead;	    /* the device is gone: no more interrupts */
 	bool stop, running;
 	vg_isr_fn isr;
+	vg_dpc_fn dpc;
 	void *ctx;
 	pthread_t thread;
+	pthread_t dpc_thread;
+	pthread_cond_t dpc_wake;
+	bool dpc_pending; /* requested and not yet started */
 	unsigned storm_calls;
 	void (*on_storm)(void *storm_ctx, unsigned calls); /* may be NULL */
 	void *storm_ctx;
@@ -43,7 +50,10 @@ void vgp_intx_set_level(struct vgp_intx *irq, bool high);
 /* The device is gone: the thread stops calling the ISR. */
 void vgp_intx_kill(struct vgp_intx *irq);
 /* The os.h irq_connect / irq_disconnect contracts. */
-vg_status vgp_intx_connect(struct vgp_intx *irq, vg_isr_fn isr, void *ctx);
+vg_status vgp_intx_connect(struct vgp_intx *irq, vg_isr_fn isr, vg_dpc_fn dpc,
+			   void *ctx);
 void vgp_intx_disconnect(struct vgp_intx *irq);
+/* The os.h dpc_request contract: called from the ISR. */
+void vgp_intx_request_dpc(struct vgp_intx *irq);
 
 #endif

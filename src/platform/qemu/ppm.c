@@ -105,25 +105,18 @@ vg_status vgq_ppm_parse(const uint8_t *data, size_t len, uint32_t **pixels,
 	return VG_OK;
 }
 
-vg_status vgq_ppm_load_and_remove(const char *path, uint32_t **pixels,
-				  uint32_t *width, uint32_t *height)
+vg_status vgq_ppm_load_fd(int fd, uint32_t **pixels, uint32_t *width,
+			  uint32_t *height)
 {
 	struct stat st;
 	vg_status ret;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	*pixels = NULL;
 	*width = *height = 0;
-	if (fd < 0)
-		return VG_E_IO;
-	unlink(path);
-	if (fstat(fd, &st) != 0 || st.st_size <= 0) {
-		close(fd);
+	if (fstat(fd, &st) != 0 || st.st_size <= 0)
 		return VG_E_PROTOCOL;
-	}
 	void *map =
 		mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
 	if (map == MAP_FAILED)
 		return VG_E_NOMEM;
 	ret = vgq_ppm_parse(map, (size_t)st.st_size, pixels, width, height);

@@ -14,8 +14,8 @@
 vg_status vgq_ppm_parse(const uint8_t *data, size_t len, uint32_t **pixels,
 			uint32_t *width, uint32_t *height);
 
-/* Maps the file at path and parses it; unlinks it right after opening. */
-vg_status vgq_ppm_load_and_remove(const char *path, uint32_t **pixels,
-				  uint32_t *width, uint32_t *height);
+/* Maps what fd holds (from offset 0, the whole file) and parses it. */
+vg_status vgq_ppm_load_fd(int fd, uint32_t **pixels, uint32_t *width,
+			  uint32_t *height);
 
 #endif

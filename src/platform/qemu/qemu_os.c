@@ -36,12 +36,13 @@
 #define GPU_PCI_DEV 1 /* bus 0, device 1, function 0 on q35 */
 #define PCI_VENDOR_VIRTIO 0x1af4
 #define PCI_DEVICE_VIRTIO_GPU 0x1050
-#define QMP_TIMEOUT_MS 10000
-#define SCREENDUMP_TIMEOUT_MS 60000
+#define DEFAULT_CMD_TIMEOUT_MS 30000u
+#define DEFAULT_START_TIMEOUT_MS 10000u
 
 struct vg_qemu {
 	struct vg_os os; /* first: the core's handle */
 	int verbose;
+	unsigned cmd_timeout_ms; /* any one qtest or QMP answer */
 	unsigned ram_mib;
 	struct vgq_proc proc;
 	bool proc_started;
@@ -63,6 +64,21 @@ static struct vg_qemu *to_qemu(struct vg_os *os)
 }
 
 /* ---- death of QEMU ---- */
+
+/* QEMU did not answer QMP within the command timeout: like a qtest
+ * time-out, it counts as gone (calls fail at once, teardown does not wait
+ * for it). */
+static void qmp_timed_out(struct vg_qemu *q, const char *what)
+{
+	if (atomic_exchange(&q->dead, true))
+		return;
+	vgq_irq_dead(&q->irq);
+	vgp_event_set_kill(&q->events);
+	vgq_log(q->verbose, VG_LOG_ERROR,
+		"QEMU (pid %ld) did not answer %s within %u ms: the device is "
+		"gone, every further call fails with VG_E_NODEV",
+		(long)q->proc.pid, what, q->cmd_timeout_ms);
+}
 
 /* qtest reader thread, once. */
 static void on_qtest_dead(void *ctx, bool expected, const char *why)
@@ -176,8 +192,8 @@ static uint64_t os_bar_read(struct vg_os *os, unsigned bar, uint64_t off,
 	struct vg_qemu *q = to_qemu(os);
 	uint64_t v;
 
-	if (!bar_access_ok(q, bar, off, width))
-		return all_ones(width);
+	if (atomic_load(&q->dead) || !bar_access_ok(q, bar, off, width))
+		return all_ones(width); /* gone: like a master abort */
 	if (vgq_qtest_read(q->qt, q->pci.bar_base[bar] + off, width, &v))
 		return all_ones(width); /* like a master abort */
 	return v;
@@ -188,18 +204,24 @@ static void os_bar_write(struct vg_os *os, unsigned bar, uint64_t off,
 {
 	struct vg_qemu *q = to_qemu(os);
 
-	if (bar_access_ok(q, bar, off, width))
+	if (!atomic_load(&q->dead) && bar_access_ok(q, bar, off, width))
 		vgq_qtest_write(q->qt, q->pci.bar_base[bar] + off, width, val);
 }
 
-static vg_status os_irq_connect(struct vg_os *os, vg_isr_fn isr, void *ctx)
+static vg_status os_irq_connect(struct vg_os *os, vg_isr_fn isr, vg_dpc_fn dpc,
+				void *ctx)
 {
-	return vgp_intx_connect(&to_qemu(os)->irq.intx, isr, ctx);
+	return vgp_intx_connect(&to_qemu(os)->irq.intx, isr, dpc, ctx);
 }
 
 static void os_irq_disconnect(struct vg_os *os)
 {
 	vgp_intx_disconnect(&to_qemu(os)->irq.intx);
+}
+
+static void os_dpc_request(struct vg_os *os)
+{
+	vgp_intx_request_dpc(&to_qemu(os)->irq.intx);
 }
 
 /* ---- locks and events ---- */
@@ -261,6 +283,7 @@ static const struct vg_os_ops qemu_os_ops = {
 	.bar_write = os_bar_write,
 	.irq_connect = os_irq_connect,
 	.irq_disconnect = os_irq_disconnect,
+	.dpc_request = os_dpc_request,
 	.lock_create = os_lock_create,
 	.lock_destroy = os_lock_destroy,
 	.lock = vgp_lock,
@@ -314,6 +337,10 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 	q->os.ops = &qemu_os_ops;
 	q->verbose = cfg->verbose;
 	q->ram_mib = ram_mib;
+	q->cmd_timeout_ms = cfg->cmd_timeout_ms ? cfg->cmd_timeout_ms
+						: DEFAULT_CMD_TIMEOUT_MS;
+	unsigned start_ms = cfg->start_timeout_ms ? cfg->start_timeout_ms
+						  : DEFAULT_START_TIMEOUT_MS;
 	vgp_event_set_init(&q->events);
 	pthread_mutex_init(&q->dump_lock, NULL);
 	vgq_irq_init(&q->irq, q->verbose);
@@ -324,6 +351,7 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 		.device_props = cfg->device_props,
 		.extra_args = cfg->extra_args,
 		.verbose = cfg->verbose,
+		.start_timeout_ms = start_ms,
 	};
 	st = vgq_proc_start(&q->proc, &args);
 	if (st)
@@ -335,7 +363,8 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 		.dead = on_qtest_dead,
 		.ctx = q,
 	};
-	st = vgq_qtest_start(&q->qt, q->proc.qtest_fd, &hooks, q->verbose);
+	st = vgq_qtest_start(&q->qt, q->proc.qtest_fd, &hooks, q->verbose,
+			     q->cmd_timeout_ms);
 	if (st)
 		goto fail;
 	vgq_pci_init(&q->pci, q->qt, 0, GPU_PCI_DEV, 0, q->verbose);
@@ -363,8 +392,7 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 	st = vgq_pci_assign_bars(&q->pci);
 	if (st)
 		goto fail;
-	st = vgq_qmp_connect(&q->qmp, q->proc.qmp_path, QMP_TIMEOUT_MS,
-			     q->verbose);
+	st = vgq_qmp_connect(&q->qmp, q->proc.qmp_path, start_ms, q->verbose);
 	if (st)
 		goto fail;
 	vgq_proc_unlink_sockets(&q->proc);
@@ -401,8 +429,9 @@ void vg_qemu_destroy(struct vg_qemu *q)
 		q->qt = NULL;
 		vgq_pci_finish(&q->pci);
 	}
+	/* A dead or stopped QEMU is killed at once, not waited for. */
 	if (q->proc_started)
-		vgq_proc_stop(&q->proc, 3000);
+		vgq_proc_stop(&q->proc, atomic_load(&q->dead) ? 0 : 3000);
 	vgp_pagemem_destroy(q->gmem);
 	vgq_irq_finish(&q->irq);
 	long live = atomic_load(&q->objects);
@@ -452,12 +481,14 @@ vg_status vg_qemu_screendump(struct vg_qemu *q, unsigned head,
 		 "\"%s\",\"device\":\"gpu0\",\"head\":%u}}",
 		 q->proc.dump_path, head);
 	pthread_mutex_lock(&q->dump_lock);
-	st = vgq_qmp_execute(q->qmp, json, SCREENDUMP_TIMEOUT_MS);
+	/* dump_path is /proc/self/fd/N in QEMU: our memfd, which QEMU opens
+	 * with O_TRUNC.  The screen never has a name in the file system. */
+	st = vgq_qmp_execute(q->qmp, json, q->cmd_timeout_ms);
+	if (st == VG_E_TIMEOUT)
+		qmp_timed_out(q, "a screendump");
 	if (st == VG_OK)
-		st = vgq_ppm_load_and_remove(q->proc.dump_path, pixels, width,
-					     height);
-	else
-		unlink(q->proc.dump_path); /* a partial file, if any */
+		st = vgq_ppm_load_fd(q->proc.dump_fd, pixels, width, height);
+	vgq_proc_clear_dump(&q->proc);
 	pthread_mutex_unlock(&q->dump_lock);
 	if (st && atomic_load(&q->dead))
 		st = VG_E_NODEV;
@@ -482,8 +513,10 @@ vg_status vg_qemu_power_cycle(struct vg_qemu *q, bool lose_state)
 	/* Hibernate: every device goes back to its power-on state, config
 	 * space included; the firmware then places the BARs again, as a
 	 * BIOS does on resume from S4.  Guest RAM (our driver memory) stays. */
-	vg_status st =
-		vgq_qmp_execute(q->qmp, "{\"execute\":\"system_reset\"}", 5000);
+	vg_status st = vgq_qmp_execute(q->qmp, "{\"execute\":\"system_reset\"}",
+				       q->cmd_timeout_ms);
+	if (st == VG_E_TIMEOUT)
+		qmp_timed_out(q, "system_reset");
 	if (st != VG_OK)
 		return st;
 	return vgq_pci_assign_bars(&q->pci);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "qemu_process.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -20,9 +23,9 @@
 #include <unistd.h>
 
 #include "qemu_log.h"
+#include "viogpu/qemu.h"
 
 #define DEFAULT_BINARY "qemu-system-x86_64"
-#define CONNECT_TIMEOUT_MS 20000
 #define MAX_ARGS 128
 
 /*
@@ -47,8 +50,10 @@ static struct sigaction old_actions[3];
 static void slot_cleanup(struct live_slot *s)
 {
 	int pid = atomic_load(&s->pid);
-	if (pid > 0)
-		kill(pid, SIGKILL);
+	if (pid > 0) {
+		kill(-pid, SIGKILL); /* QEMU's process group: a wrapper's */
+		kill(pid, SIGKILL);  /* children too */
+	}
 	for (int i = 0; i < 5; i++)
 		if (s->files[i][0])
 			unlink(s->files[i]);
@@ -129,11 +134,11 @@ static void slot_publish(struct vgq_proc *p)
 	struct live_slot *s = &live[p->slot];
 
 	atomic_store(&s->state, SLOT_FILLING);
-	snprintf(s->files[0], VGQ_PATH_MAX, "%s", p->shm_path);
+	s->files[0][0] = 0; /* guest RAM and dumps are memfds: no names */
 	snprintf(s->files[1], VGQ_PATH_MAX, "%s", p->qtest_path);
 	snprintf(s->files[2], VGQ_PATH_MAX, "%s", p->qmp_path);
 	snprintf(s->files[3], VGQ_PATH_MAX, "%s", p->err_path);
-	snprintf(s->files[4], VGQ_PATH_MAX, "%s", p->dump_path);
+	s->files[4][0] = 0;
 	snprintf(s->dir, VGQ_PATH_MAX, "%s", p->dir);
 	atomic_store(&s->pid, (int)p->pid);
 	atomic_store(&s->state, SLOT_LIVE);
@@ -152,55 +157,201 @@ static void slot_release(struct vgq_proc *p)
 	p->slot = -1;
 }
 
+/* Why a candidate cannot be run, or NULL if it can. */
+static const char *unusable(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return errno == ENOENT ? "not found" : strerror(errno);
+	if (S_ISDIR(st.st_mode))
+		return "a directory, not a program";
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file";
+	if (access(path, X_OK) != 0)
+		return "not executable";
+	return NULL;
+}
+
 /* Finds the binary the way execvp would, so we can exec an absolute path
- * after fork (execvp is not async-signal-safe) and fail early and clearly. */
-static bool resolve_binary(const char *name, char *out, size_t n)
+ * after fork (execvp is not async-signal-safe) and fail early and clearly.
+ * On failure why says what is wrong with it. */
+static bool resolve_binary(const char *name, char *out, size_t n, char *why,
+			   size_t why_len)
 {
 	if (strchr(name, '/')) {
-		struct stat st;
-		if (stat(name, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    access(name, X_OK) != 0)
+		const char *bad = unusable(name);
+		if (bad) {
+			snprintf(why, why_len,
+				 "QEMU binary '%s': %s (set VIOGPU_QEMU to "
+				 "an executable qemu-system-x86_64)",
+				 name, bad);
 			return false;
+		}
 		snprintf(out, n, "%s", name);
 		return true;
 	}
 	const char *path = getenv("PATH");
+	const char *first_bad = NULL;
+	char first_cand[PATH_MAX] = "";
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	while (*path) {
 		const char *end = strchr(path, ':');
 		size_t len = end ? (size_t)(end - path) : strlen(path);
 		char cand[PATH_MAX];
-		struct stat st;
 
 		if (len == 0)
 			snprintf(cand, sizeof(cand), "./%s", name);
 		else
 			snprintf(cand, sizeof(cand), "%.*s/%s", (int)len, path,
 				 name);
-		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
-		    access(cand, X_OK) == 0) {
+		const char *bad = unusable(cand);
+		if (!bad) {
 			snprintf(out, n, "%s", cand);
 			return true;
+		}
+		if (!first_bad && strcmp(bad, "not found")) {
+			first_bad = bad;
+			snprintf(first_cand, sizeof(first_cand), "%s", cand);
 		}
 		path += len;
 		if (*path == ':')
 			path++;
 	}
+	if (first_bad)
+		snprintf(why, why_len,
+			 "QEMU binary '%s' on PATH is %s (set VIOGPU_QEMU to "
+			 "an executable one)",
+			 first_cand, first_bad);
+	else
+		snprintf(why, why_len,
+			 "QEMU binary '%s' not found on PATH (install "
+			 "qemu-system-x86 or set VIOGPU_QEMU)",
+			 name);
 	return false;
 }
 
-static uint64_t random_u64(void)
+static const char *binary_name(const char *name)
 {
-	uint64_t v = 0;
+	if (!name || !*name)
+		name = getenv("VIOGPU_QEMU");
+	if (!name || !*name)
+		name = DEFAULT_BINARY;
+	return name;
+}
 
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v)) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		v = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^
-		    (uint64_t)ts.tv_sec ^ ((uint64_t)getpid() << 32);
+vg_status vg_qemu_find_binary(const char *name, char *why, size_t why_len)
+{
+	char out[PATH_MAX];
+	char buf[512];
+	if (!why || !why_len) {
+		why = buf;
+		why_len = sizeof(buf);
 	}
-	return v;
+	why[0] = 0;
+	return resolve_binary(binary_name(name), out, sizeof(out), why, why_len)
+		       ? VG_OK
+		       : VG_E_NODEV;
+}
+
+/* This process's start time (clock ticks since boot, /proc/PID/stat field
+ * 22); with the pid it names a process uniquely.  0 if unknown. */
+static unsigned long long start_time(long pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *p = strrchr(buf, ')'); /* the name may hold spaces and ')' */
+	unsigned long long t = 0;
+	/* After ")": state is field 3, starttime field 22. */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		t = strtoull(p + 1, NULL, 10);
+	return t;
+}
+
+/* The tag every file of ours carries: "viogpu-PID-START". */
+static void name_tag(char *buf, size_t n)
+{
+	snprintf(buf, n, "viogpu-%ld-%llx", (long)getpid(),
+		 start_time((long)getpid()));
+}
+
+/*
+ * Whether a "viogpu-PID-START-..." entry belongs to a process that is gone
+ * (or to a process that reused the pid: its start time differs).  Names
+ * without a start time ("viogpu-PID-RAND16", from before) are orphaned only
+ * once PID is gone.  Anything else is not ours to judge.
+ */
+static bool orphaned(const char *name)
+{
+	char *end;
+	if (strncmp(name, "viogpu-", 7) || !isdigit((unsigned char)name[7]))
+		return false;
+	long pid = strtol(name + 7, &end, 10);
+	if (*end != '-' || pid <= 0)
+		return false;
+	const char *rest = end + 1;
+	unsigned long long start = strtoull(rest, &end, 16);
+	bool legacy = end - rest == 16; /* the old random suffix */
+	if (end == rest || (*end != '-' && !legacy))
+		return false;
+	if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+		return true;
+	if (legacy || start == 0) /* no start time to compare */
+		return false;
+	unsigned long long now = start_time(pid);
+	return now && now != start;
+}
+
+/* Removes one orphaned entry of dir (a file, or a directory of files). */
+static void remove_orphan(int dfd, const char *name, int verbose)
+{
+	struct stat st;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    st.st_uid != geteuid())
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		int sub =
+			openat(dfd, name,
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		DIR *d = sub >= 0 ? fdopendir(sub) : NULL;
+		if (!d) {
+			if (sub >= 0)
+				close(sub);
+			return;
+		}
+		for (struct dirent *e; (e = readdir(d));)
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				unlinkat(sub, e->d_name, 0);
+		closedir(d);
+		unlinkat(dfd, name, AT_REMOVEDIR);
+	} else if (S_ISREG(st.st_mode)) {
+		unlinkat(dfd, name, 0);
+	} else {
+		return;
+	}
+	vgq_log(verbose, VG_LOG_INFO, "removed %s, left by a killed run", name);
+}
+
+/* What runs killed before they could clean up left in dir. */
+static void sweep_orphans(const char *dir, int verbose)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));)
+		if (orphaned(e->d_name))
+			remove_orphan(dirfd(d), e->d_name, verbose);
+	closedir(d);
 }
 
 static bool path_is_safe(const char *s)
@@ -213,10 +364,13 @@ static vg_status make_dir(struct vgq_proc *p)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	/* sun_path is 108 bytes: leave room for "/qtest.sock". */
-	if (!tmp || !*tmp || strlen(tmp) > 64 || !path_is_safe(tmp))
+	/* sun_path is 108 bytes: leave room for
+	 * "/viogpu-PID-START-XXXXXX/qtest.sock" (at most 51). */
+	if (!tmp || !*tmp || strlen(tmp) > 56 || !path_is_safe(tmp))
 		tmp = "/tmp";
-	snprintf(p->dir, sizeof(p->dir), "%s/viogpu-XXXXXX", tmp);
+	sweep_orphans(tmp, p->verbose);
+	name_tag(p->tag, sizeof(p->tag));
+	snprintf(p->dir, sizeof(p->dir), "%s/%s-XXXXXX", tmp, p->tag);
 	if (!mkdtemp(p->dir)) {
 		vgq_log(p->verbose, VG_LOG_ERROR, "mkdtemp(%s): %s", p->dir,
 			strerror(errno));
@@ -230,31 +384,32 @@ static vg_status make_dir(struct vgq_proc *p)
 	return VG_OK;
 }
 
+/*
+ * Guest RAM and the screendump target are memfds that QEMU inherits and
+ * opens as /proc/self/fd/N (QEMU 7.2 takes that as memory-backend-file's
+ * mem-path with share=on, and as screendump's filename): they have no name
+ * a SIGKILL could leave behind or another user could open.
+ */
 static vg_status make_shm(struct vgq_proc *p, unsigned ram_mib)
 {
-	uint64_t r = random_u64();
-
-	snprintf(p->shm_path, sizeof(p->shm_path),
-		 "/dev/shm/viogpu-%ld-%016llx", (long)getpid(),
-		 (unsigned long long)r);
-	snprintf(p->dump_path, sizeof(p->dump_path),
-		 "/dev/shm/viogpu-%ld-%016llx.ppm", (long)getpid(),
-		 (unsigned long long)r);
-	slot_publish(p); /* covered before it exists */
-	p->shm_fd =
-		open(p->shm_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (p->shm_fd < 0) {
-		vgq_log(p->verbose, VG_LOG_ERROR, "cannot create %s: %s",
-			p->shm_path, strerror(errno));
-		p->shm_path[0] = 0;
+	/* Files of runs killed before this version used names instead. */
+	sweep_orphans("/dev/shm", p->verbose);
+	p->shm_fd = memfd_create("viogpu-ram", MFD_CLOEXEC);
+	p->dump_fd = memfd_create("viogpu-screendump", MFD_CLOEXEC);
+	if (p->shm_fd < 0 || p->dump_fd < 0) {
+		vgq_log(p->verbose, VG_LOG_ERROR, "memfd_create: %s",
+			strerror(errno));
 		return VG_E_IO;
 	}
 	if (ftruncate(p->shm_fd, (off_t)ram_mib << 20) != 0) {
 		vgq_log(p->verbose, VG_LOG_ERROR,
-			"cannot size %s to %u MiB: %s", p->shm_path, ram_mib,
+			"cannot size guest RAM to %u MiB: %s", ram_mib,
 			strerror(errno));
 		return VG_E_NOMEM;
 	}
+	snprintf(p->ram_arg, sizeof(p->ram_arg), "/proc/self/fd/%d", p->shm_fd);
+	snprintf(p->dump_path, sizeof(p->dump_path), "/proc/self/fd/%d",
+		 p->dump_fd);
 	return VG_OK;
 }
 
@@ -295,6 +450,14 @@ bool vgq_proc_exited(struct vgq_proc *p, unsigned wait_ms, char *buf, size_t n)
 	pthread_mutex_lock(&p->reap_lock);
 	for (unsigned waited = 0; !p->reaped && p->pid > 0;) {
 		int st;
+		siginfo_t si = {0};
+		/* Exited but not yet reaped: its pid (and so its process
+		 * group's id) cannot be reused yet, so what a wrapper script
+		 * started in the group can be killed safely now. */
+		if (waitid(P_PID, (id_t)p->pid, &si,
+			   WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == p->pid)
+			kill(-p->pid, SIGKILL);
 		pid_t r = waitpid(p->pid, &st, WNOHANG);
 		if (r == p->pid || (r < 0 && errno == ECHILD)) {
 			p->reaped = true;
@@ -406,7 +569,10 @@ static int build_argv(const struct vgq_proc_args *a, struct vgq_proc *p,
 	argv[argc++] = opt_printf(
 		&o, &left,
 		"memory-backend-file,id=ram,size=%uM,mem-path=%s,share=on",
-		a->ram_mib, p->shm_path);
+		a->ram_mib, p->ram_arg);
+	/* A name that tells whose QEMU this is (ps, tests). */
+	argv[argc++] = "-name";
+	argv[argc++] = opt_printf(&o, &left, "guest=%s", p->tag);
 	argv[argc++] = "-qtest";
 	argv[argc++] = opt_printf(&o, &left, "unix:%s", p->qtest_path);
 	argv[argc++] = "-qtest-log";
@@ -452,8 +618,9 @@ static void log_command_line(int verbose, char **argv)
 struct spawn_req {
 	char *const *argv;
 	int listen_fd, null_fd, err_fd;
-	pid_t pid; /* set by the spawner */
-	int err;   /* errno of a failed fork */
+	int keep_fd[2]; /* inherited by QEMU (guest RAM, dump target) */
+	pid_t pid;	/* set by the spawner */
+	int err;	/* errno of a failed fork */
 	bool done;
 };
 
@@ -481,6 +648,8 @@ static pid_t fork_exec(const struct spawn_req *r)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		close(r->listen_fd);
+		for (int k = 0; k < 2; k++)
+			fcntl(r->keep_fd[k], F_SETFD, 0); /* no CLOEXEC */
 		dup2(r->null_fd, STDIN_FILENO);
 		dup2(r->err_fd, STDOUT_FILENO);
 		dup2(r->err_fd, STDERR_FILENO);
@@ -566,6 +735,7 @@ static vg_status spawn(struct vgq_proc *p, char *const *argv, int listen_fd)
 		.listen_fd = listen_fd,
 		.null_fd = null_fd,
 		.err_fd = err_fd,
+		.keep_fd = {p->shm_fd, p->dump_fd},
 	};
 	pid_t pid = spawn_on_helper(&r);
 	p->err_fd = err_fd; /* read back through the fd: the name goes now */
@@ -577,6 +747,9 @@ static vg_status spawn(struct vgq_proc *p, char *const *argv, int listen_fd)
 			strerror(r.err));
 		return VG_E_NOMEM;
 	}
+	/* Also here, so the group exists before anyone signals it (the
+	 * child may not have run yet); fails harmlessly once it has exec'd. */
+	setpgid(pid, pid);
 	p->pid = pid;
 	slot_publish(p);
 	return VG_OK;
@@ -584,7 +757,7 @@ static vg_status spawn(struct vgq_proc *p, char *const *argv, int listen_fd)
 
 static vg_status wait_connect(struct vgq_proc *p, int listen_fd)
 {
-	for (int waited = 0; waited < CONNECT_TIMEOUT_MS; waited += 50) {
+	for (unsigned waited = 0; waited < p->start_timeout_ms; waited += 50) {
 		struct pollfd pfd = {.fd = listen_fd, .events = POLLIN};
 		char how[96];
 
@@ -602,8 +775,8 @@ static vg_status wait_connect(struct vgq_proc *p, int listen_fd)
 		}
 	}
 	vgq_log(p->verbose, VG_LOG_ERROR,
-		"QEMU did not connect to the qtest socket within %d s",
-		CONNECT_TIMEOUT_MS / 1000);
+		"QEMU did not connect to the qtest socket within %u ms",
+		p->start_timeout_ms);
 	vgq_proc_print_stderr_tail(p, 8);
 	return VG_E_TIMEOUT;
 }
@@ -621,21 +794,18 @@ vg_status vgq_proc_start(struct vgq_proc *p, const struct vgq_proc_args *a)
 
 	memset(p, 0, sizeof(*p));
 	p->shm_fd = -1;
+	p->dump_fd = -1;
 	p->qtest_fd = -1;
 	p->err_fd = -1;
 	p->slot = -1;
 	p->verbose = a->verbose;
+	p->start_timeout_ms = a->start_timeout_ms ? a->start_timeout_ms : 10000;
 	pthread_mutex_init(&p->reap_lock, NULL);
 
-	if (!name || !*name)
-		name = getenv("VIOGPU_QEMU");
-	if (!name || !*name)
-		name = DEFAULT_BINARY;
-	if (!resolve_binary(name, binary, sizeof(binary))) {
-		vgq_log(a->verbose, VG_LOG_ERROR,
-			"QEMU binary '%s' not found (install qemu-system-x86 "
-			"or set VIOGPU_QEMU)",
-			name);
+	char why[512];
+	if (!resolve_binary(binary_name(name), binary, sizeof(binary), why,
+			    sizeof(why))) {
+		vgq_log(a->verbose, VG_LOG_ERROR, "%s", why);
 		return VG_E_NODEV;
 	}
 	if (!extra)
@@ -692,6 +862,13 @@ fail:
 	return st;
 }
 
+void vgq_proc_clear_dump(struct vgq_proc *p)
+{
+	if (p->dump_fd >= 0 && ftruncate(p->dump_fd, 0) != 0)
+		vgq_log(p->verbose, VG_LOG_WARN, "cannot empty the dump: %s",
+			strerror(errno));
+}
+
 void vgq_proc_unlink_shm(struct vgq_proc *p)
 {
 	if (!p->shm_path[0])
@@ -725,11 +902,17 @@ static void remove_file(char *path)
 void vgq_proc_stop(struct vgq_proc *p, unsigned grace_ms)
 {
 	if (p->pid > 0 && !vgq_proc_exited(p, grace_ms, NULL, 0)) {
+		/* The whole group (a wrapper's children too); SIGCONT so a
+		 * stopped QEMU acts on the SIGTERM.  Not yet reaped, so the
+		 * pid is still ours. */
+		kill(-p->pid, SIGTERM);
 		kill(p->pid, SIGTERM);
+		kill(-p->pid, SIGCONT);
 		if (!vgq_proc_exited(p, 2000, NULL, 0)) {
 			vgq_log(p->verbose, VG_LOG_WARN,
 				"QEMU (pid %ld) ignored SIGTERM; killing it",
 				(long)p->pid);
+			kill(-p->pid, SIGKILL);
 			kill(p->pid, SIGKILL);
 			vgq_proc_exited(p, 10000, NULL, 0);
 		}
@@ -740,6 +923,9 @@ void vgq_proc_stop(struct vgq_proc *p, unsigned grace_ms)
 	if (p->shm_fd >= 0)
 		close(p->shm_fd);
 	p->shm_fd = -1;
+	if (p->dump_fd >= 0)
+		close(p->dump_fd);
+	p->dump_fd = -1;
 	if (p->err_fd >= 0)
 		close(p->err_fd);
 	p->err_fd = -1;
@@ -747,7 +933,7 @@ void vgq_proc_stop(struct vgq_proc *p, unsigned grace_ms)
 	remove_file(p->qtest_path);
 	remove_file(p->qmp_path);
 	remove_file(p->err_path);
-	remove_file(p->dump_path);
+	p->dump_path[0] = 0;
 	if (p->dir[0])
 		rmdir(p->dir);
 	p->dir[0] = 0;

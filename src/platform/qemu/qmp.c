@@ -143,6 +143,9 @@ static vg_status execute_locked(struct vgq_qmp *m, const char *json,
 	for (;;) {
 		char *line = read_line(m, deadline, &st);
 		if (!line) {
+			/* A reply may still come and would answer the next
+			 * command: the stream is out of step for good. */
+			m->dead = true;
 			if (st == VG_E_TIMEOUT)
 				vgq_log(m->verbose, VG_LOG_WARN,
 					"QMP %s: no reply within %u ms", json,

@@ -14,14 +14,15 @@
 
 #include "qemu_log.h"
 
-/* Generous: a notify write makes QEMU process a whole virtqueue (an 8K
- * resource flush) before it answers. */
-#define CMD_TIMEOUT_S 30
+/* The default: a notify write makes QEMU process a whole virtqueue (an 8K
+ * resource flush) before it answers.  Callers pass the driver's timeout. */
+#define DEFAULT_TIMEOUT_MS 30000u
 #define RESP_MAX 256
 
 struct vgq_qtest {
 	int fd;
 	int verbose;
+	unsigned timeout_ms;
 	struct vgq_qtest_hooks hooks;
 	pthread_t reader;
 
@@ -126,7 +127,8 @@ static void *reader_main(void *arg)
 }
 
 vg_status vgq_qtest_start(struct vgq_qtest **out, int fd,
-			  const struct vgq_qtest_hooks *hooks, int verbose)
+			  const struct vgq_qtest_hooks *hooks, int verbose,
+			  unsigned timeout_ms)
 {
 	struct vgq_qtest *qt = calloc(1, sizeof(*qt));
 	pthread_condattr_t ca;
@@ -136,6 +138,7 @@ vg_status vgq_qtest_start(struct vgq_qtest **out, int fd,
 		return VG_E_NOMEM;
 	qt->fd = fd;
 	qt->verbose = verbose;
+	qt->timeout_ms = timeout_ms ? timeout_ms : DEFAULT_TIMEOUT_MS;
 	if (hooks)
 		qt->hooks = *hooks;
 	pthread_mutex_init(&qt->cmd_lock, NULL);
@@ -250,7 +253,12 @@ vg_status vgq_qtest_cmd(struct vgq_qtest *qt, const char *line, uint64_t *val)
 	}
 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += CMD_TIMEOUT_S;
+	deadline.tv_sec += qt->timeout_ms / 1000;
+	deadline.tv_nsec += (long)(qt->timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
 	pthread_mutex_lock(&qt->lock);
 	while (!qt->have_resp && !atomic_load(&qt->dead)) {
 		if (pthread_cond_timedwait(&qt->answered, &qt->lock,
@@ -273,8 +281,8 @@ vg_status vgq_qtest_cmd(struct vgq_qtest *qt, const char *line, uint64_t *val)
 		/* The stream is out of step now: give up on this QEMU. */
 		char why[300];
 		snprintf(why, sizeof(why),
-			 "QEMU did not answer '%.200s' within %d s", line,
-			 CMD_TIMEOUT_S);
+			 "QEMU did not answer '%.200s' within %u ms", line,
+			 qt->timeout_ms);
 		report_dead(qt, why);
 		return VG_E_TIMEOUT;
 	}

@@ -26,9 +26,12 @@ struct vgq_qtest_hooks {
 	void *ctx;
 };
 
-/* Takes fd (not its ownership: the caller closes it after stop). */
+/* Takes fd (not its ownership: the caller closes it after stop).  A
+ * command not answered within timeout_ms (0: 30000) makes the connection
+ * dead: the stream is out of step from then on. */
 vg_status vgq_qtest_start(struct vgq_qtest **out, int fd,
-			  const struct vgq_qtest_hooks *hooks, int verbose);
+			  const struct vgq_qtest_hooks *hooks, int verbose,
+			  unsigned timeout_ms);
 /* Shuts the socket down, joins the reader, frees.  Accepts NULL. */
 void vgq_qtest_stop(struct vgq_qtest *qt);
 /* From now on EOF is a normal shutdown (passed to the dead hook). */

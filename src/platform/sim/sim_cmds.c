@@ -493,31 +493,6 @@ void sim_head_set_edid(struct vg_sim *s, unsigned head, const uint8_t *bytes,
 	h->edid_given = true;
 }
 
-void sim_head_cursor(struct vg_sim *s, unsigned head, struct vg_sim_cursor *out)
-{
-	const struct sim_cursor *c = &s->heads[head].cursor;
-	const struct sim_resource *res =
-		c->visible ? find_resource(s, c->resource_id) : NULL;
-
-	memset(out, 0, sizeof(*out));
-	out->visible = c->visible;
-	out->resource_id = c->resource_id;
-	out->hot_x = c->hot_x;
-	out->hot_y = c->hot_y;
-	out->x = c->x;
-	out->y = c->y;
-	if (!res)
-		return;
-	uint32_t w = res->width < VG_SIM_CURSOR_SIZE ? res->width
-						     : VG_SIM_CURSOR_SIZE;
-	uint32_t h = res->height < VG_SIM_CURSOR_SIZE ? res->height
-						      : VG_SIM_CURSOR_SIZE;
-	for (uint32_t y = 0; y < h; y++)
-		memcpy(&out->image[y * VG_SIM_CURSOR_SIZE],
-		       res->pixels + (size_t)y * res->width * BPP,
-		       (size_t)w * BPP);
-}
-
 vg_status sim_head_screendump(struct vg_sim *s, unsigned head,
 			      uint32_t **pixels, uint32_t *width,
 			      uint32_t *height)

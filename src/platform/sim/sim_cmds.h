@@ -37,9 +37,6 @@ void sim_head_set_mode(struct vg_sim *s, unsigned head, bool enabled,
 /* Head's EDID becomes bytes (len 1..1024), kept across mode changes. */
 void sim_head_set_edid(struct vg_sim *s, unsigned head, const uint8_t *bytes,
 		       uint32_t len);
-/* The cursor state and image of head (head < num_scanouts). */
-void sim_head_cursor(struct vg_sim *s, unsigned head,
-		     struct vg_sim_cursor *out);
 /* Copy of what head shows; the caller frees *pixels. */
 vg_status sim_head_screendump(struct vg_sim *s, unsigned head,
 			      uint32_t **pixels, uint32_t *width,

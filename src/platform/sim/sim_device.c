@@ -36,7 +36,8 @@ uint8_t sim_device_read_isr_locked(struct vg_sim *s)
 void sim_device_display_event_locked(struct vg_sim *s)
 {
 	s->events_read |= VG_EVENT_DISPLAY;
-	sim_device_raise_locked(s, VG_ISR_CONFIG);
+	if (!s->cfg.lose_config_irq)
+		sim_device_raise_locked(s, VG_ISR_CONFIG);
 }
 
 void sim_device_kick_locked(struct vg_sim *s)

@@ -64,6 +64,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "viogpu/sim.h"
 #include "viogpu/wire.h"
 
 struct name_val {
@@ -166,6 +167,15 @@ static const char *parse_term(const char *s, size_t len, struct sim_fault *f)
 	uint64_t v;
 
 	memset(f, 0, sizeof(*f));
+	/* KIND[:SELECTOR][@ARG]: one selector, and it comes before '@'. */
+	if (at && memchr(at + 1, ':', len - head_len - 1))
+		return "the selector goes before the argument "
+		       "(KIND:SELECTOR@ARG)";
+	if (at && memchr(at + 1, '@', len - head_len - 1))
+		return "one @argument per term";
+	if (colon && memchr(colon + 1, ':', head_len - kind_len - 1))
+		return "one selector per term (cmd=N, type=NAME or every=N); "
+		       "give two terms for two";
 	long k = lookup(kinds, N_ELEMS(kinds), NULL, s, kind_len);
 	if (k < 0)
 		return "unknown fault kind";
@@ -182,11 +192,11 @@ static const char *parse_term(const char *s, size_t len, struct sim_fault *f)
 		if (nl == 3 && strncasecmp(sel, "cmd", 3) == 0) {
 			f->sel = SIM_SEL_CMD;
 			if (!parse_num(val, vl, UINT64_MAX, &f->sel_arg))
-				return "cmd= needs a number >= 1";
+				return "cmd= needs a number 1..2^64-1";
 		} else if (nl == 5 && strncasecmp(sel, "every", 5) == 0) {
 			f->sel = SIM_SEL_EVERY;
 			if (!parse_num(val, vl, UINT64_MAX, &f->sel_arg))
-				return "every= needs a number >= 1";
+				return "every= needs a number 1..2^64-1";
 		} else if (nl == 4 && strncasecmp(sel, "type", 4) == 0) {
 			f->sel = SIM_SEL_TYPE;
 			long t = lookup(cmd_types, N_ELEMS(cmd_types),
@@ -238,7 +248,10 @@ static const char *parse_term(const char *s, size_t len, struct sim_fault *f)
 	return NULL;
 }
 
-vg_status sim_faults_parse(const char *spec, struct sim_faults *out)
+/* Parses spec into out; on a bad term one line naming it goes into why
+ * (NULL: stderr). */
+static vg_status parse_spec(const char *spec, struct sim_faults *out,
+			    char *why_buf, size_t why_len)
 {
 	memset(out, 0, sizeof(*out));
 	if (!spec || !*spec)
@@ -265,9 +278,15 @@ vg_status sim_faults_parse(const char *spec, struct sim_faults *out)
 		const char *why = len ? parse_term(t, len, &out->v[out->n])
 				      : "empty term";
 		if (why) {
-			fprintf(stderr,
-				"viogpu-sim: bad fault term '%.*s': %s\n",
-				(int)len, t, why);
+			if (why_buf)
+				snprintf(why_buf, why_len,
+					 "bad fault term '%.*s': %s", (int)len,
+					 t, why);
+			else
+				fprintf(stderr,
+					"viogpu-sim: bad fault term '%.*s': "
+					"%s\n",
+					(int)len, t, why);
 			sim_faults_free(out);
 			return VG_E_INVAL;
 		}
@@ -277,6 +296,21 @@ vg_status sim_faults_parse(const char *spec, struct sim_faults *out)
 		p = end + 1;
 	}
 	return VG_OK;
+}
+
+vg_status sim_faults_parse(const char *spec, struct sim_faults *out)
+{
+	return parse_spec(spec, out, NULL, 0);
+}
+
+vg_status vg_sim_check_faults(const char *spec, char *why, size_t why_len)
+{
+	struct sim_faults f;
+	vg_status st = parse_spec(spec, &f, why, why_len);
+	if (st == VG_E_NOMEM && why && why_len)
+		snprintf(why, why_len, "out of memory");
+	sim_faults_free(&f);
+	return st;
 }
 
 void sim_faults_free(struct sim_faults *f)

@@ -146,14 +146,20 @@ static void os_bar_write(struct vg_os *os, unsigned bar, uint64_t off,
 	sim_bar_write(to_sim(os), bar, off, width, val);
 }
 
-static vg_status os_irq_connect(struct vg_os *os, vg_isr_fn isr, void *ctx)
+static vg_status os_irq_connect(struct vg_os *os, vg_isr_fn isr, vg_dpc_fn dpc,
+				void *ctx)
 {
-	return vgp_intx_connect(&to_sim(os)->irq, isr, ctx);
+	return vgp_intx_connect(&to_sim(os)->irq, isr, dpc, ctx);
 }
 
 static void os_irq_disconnect(struct vg_os *os)
 {
 	vgp_intx_disconnect(&to_sim(os)->irq);
+}
+
+static void os_dpc_request(struct vg_os *os)
+{
+	vgp_intx_request_dpc(&to_sim(os)->irq);
 }
 
 /* ---- locks and events ---- */
@@ -217,6 +223,7 @@ static const struct vg_os_ops sim_os_ops = {
 	.bar_write = os_bar_write,
 	.irq_connect = os_irq_connect,
 	.irq_disconnect = os_irq_disconnect,
+	.dpc_request = os_dpc_request,
 	.lock_create = os_lock_create,
 	.lock_destroy = os_lock_destroy,
 	.lock = vgp_lock,
@@ -409,17 +416,6 @@ vg_status vg_sim_set_edid(struct vg_sim *sim, unsigned head,
 	pthread_mutex_lock(&sim->lock);
 	sim_head_set_edid(sim, head, bytes, len);
 	sim_device_display_event_locked(sim);
-	pthread_mutex_unlock(&sim->lock);
-	return VG_OK;
-}
-
-vg_status vg_sim_get_cursor(struct vg_sim *sim, unsigned head,
-			    struct vg_sim_cursor *out)
-{
-	if (head >= sim->cfg.num_scanouts)
-		return VG_E_INVAL;
-	pthread_mutex_lock(&sim->lock);
-	sim_head_cursor(sim, head, out);
 	pthread_mutex_unlock(&sim->lock);
 	return VG_OK;
 }

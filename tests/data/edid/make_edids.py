@@ -338,6 +338,32 @@ def displayid20():
     return b0 + displayid(0x20, 4, [t7])
 
 
+def hf_eeodb():
+    """An HDR TV whose byte 126 says 1 extension while the HDMI Forum EDID
+    Extension Override Data Block (HDMI 2.1 10.3.6: the first data block
+    of block 1, extended tag 0x78) says 3: blocks 2 and 3 carry
+    2560x1080, 3840x1080 (CTA DTDs) and 3840x1600 (DisplayID)."""
+    b0 = base(vendor='VGT', product=0xee0d, serial=2160, size=(120, 68),
+              descriptors=[dtd(594000, 3840, 560, 2160, 90, 176, 88, 8, 10,
+                               1200, 680),
+                           range_limits(24, 120, 15, 255, 600),
+                           text(0xfc, 'HF-EEODB TV')],
+              extensions=1)
+    blocks = (ext_db(0x78, [3]) +  # HF-EEODB: 3 extension blocks
+              db(2, [0x90, 0x61, 0x5f]) +  # VIC 16 native, 97, 95
+              ext_db(0x06, [0x0d, 0x01, 0x78, 0x50, 0x20]))  # HDR: PQ HLG
+    b1 = cta(blocks, flags=0xf1)
+    # CVT-RB-like: 60 Hz exactly to 10 kHz of pixel clock
+    b2 = cta(db(2, [0x04]), dtds=[
+        dtd(181380, 2560, 160, 1080, 31, 48, 32, 3, 10, 1200, 680),
+        dtd(266640, 3840, 160, 1080, 31, 48, 32, 3, 10, 1200, 680),
+    ], flags=0xf1)
+    t1 = did_block(0x03, did_timing(39504, 3840, 160, 48, 32, 1600, 46, 3,
+                                    6, False, aspect=4))
+    b3 = displayid(0x13, 3, [t1])
+    return b0 + b1 + b2 + b3
+
+
 def bad_checksum():
     return base(vendor='BAD', product=1, serial=1, est=(0x20, 0x08, 0),
                 descriptors=[dtd(148500, 1920, 280, 1080, 45, 88, 44, 4, 5,
@@ -412,6 +438,7 @@ CORPUS = {
     'v12-square': v12_square,
     'cta-hdr': cta_hdr,
     'cta-dtds-to-126': cta_dtds_to_126,
+    'cta-hf-eeodb': hf_eeodb,
     'displayid13': displayid13,
     'displayid20': displayid20,
     'broken-bad-checksum': bad_checksum,
