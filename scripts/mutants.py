@@ -39,9 +39,11 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# What a build and the fast suites need; copied into the scratch tree.
+# Copied into the scratch tree when the tree is not a git checkout; in a
+# checkout every file git knows or would add (tracked or untracked, not
+# ignored) is copied, so a new directory needs no change here.
 COPY = ['meson.build', 'meson_options.txt', 'src', 'include', 'tests',
-        'tools', 'bench', 'scripts']
+        'tools', 'bench', 'scripts', 'client']
 SUITES = ['unit', 'sim']
 
 
@@ -88,7 +90,15 @@ def sync_tree(src_root, dst_root):
     """Makes dst a copy of src's COPY paths; files whose content is the
     same keep their mtime so ninja rebuilds only what changed."""
     want = set()
-    for top in COPY:
+    try:
+        out = subprocess.run(['git', '-C', src_root, 'ls-files', '-z', '-co',
+                              '--exclude-standard'], capture_output=True,
+                             check=True).stdout.decode()
+        want = {f for f in out.split('\0')
+                if f and os.path.isfile(os.path.join(src_root, f))}
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    for top in ([] if want else COPY):
         src = os.path.join(src_root, top)
         if os.path.isfile(src):
             want.add(top)
@@ -111,15 +121,11 @@ def sync_tree(src_root, dst_root):
         with open(d, 'wb') as f:
             f.write(data)
         shutil.copymode(s, d)
-    for top in COPY:
-        dst = os.path.join(dst_root, top)
-        if not os.path.isdir(dst):
-            continue
-        for dirpath, _, filenames in os.walk(dst):
-            for fn in filenames:
-                p = os.path.join(dirpath, fn)
-                if os.path.relpath(p, dst_root) not in want:
-                    os.remove(p)
+    for dirpath, _, filenames in os.walk(dst_root):
+        for fn in filenames:
+            p = os.path.join(dirpath, fn)
+            if os.path.relpath(p, dst_root) not in want:
+                os.remove(p)
 
 
 def run(cmd, timeout=None, log=None):
