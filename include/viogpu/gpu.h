@@ -93,6 +93,10 @@ struct vg_gpu_stats {
 	uint64_t live_backing_bytes;
 	uint64_t resets;       /* device resets with rebuild */
 	uint64_t power_cycles; /* D3 -> D0 completed */
+	/* Control-queue requests free right now: all of them when no call is
+	 * in flight, except those a device completed late, which return at
+	 * the next command (or reset).  Fewer means requests leak. */
+	uint32_t free_requests;
 };
 
 vg_status vg_gpu_create(struct vg_os *os, const struct vg_gpu_options *opt,

@@ -180,6 +180,10 @@ void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *s)
 		s->bad_used_entries += q[i]->vq.stats.bad_used_id +
 				       q[i]->vq.stats.bad_used_len +
 				       q[i]->vq.stats.bad_used_idx;
+		if (q[i] == &gpu->ctrl)
+			for (const struct vg_req *r = q[i]->free_list; r;
+			     r = r->next)
+				s->free_requests++;
 		gpu->os->ops->unlock(gpu->os, q[i]->lock);
 	}
 	s->interrupts = __atomic_load_n(&gpu->interrupts, __ATOMIC_RELAXED);
