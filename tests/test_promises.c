@@ -23,6 +23,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "viogpu/display.h"
+#include "viogpu/gpu.h"
+#include "viogpu/power.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
+
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
