@@ -205,15 +205,16 @@ int cmd_draw(int argc, char **argv)
 		}
 	}
 	const char *why;
+	int first = i;
 	if (i < argc) {
 		while (i < argc) {
 			int used =
 				parse_op(argv + i, argc - i, &list[nops], &why);
 			if (used < 0) {
 				fprintf(stderr,
-					"viogpu draw: operation %d ('%s', "
+					"viogpu draw: operation %d ('%s' at "
 					"argument %d): %s\n",
-					nops + 1, argv[i], i, why);
+					nops + 1, argv[i], i - first + 1, why);
 				goto free_list;
 			}
 			if (++nops == DRAW_MAX_OPS) {
