@@ -30,6 +30,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -865,6 +866,12 @@ static void test_non_reader_cut_off(void **state)
 {
 	struct daemon *d = *state;
 	struct vgp_client *good = connect_to(d);
+	/* A daemon that waited on the non-reader would leave this one
+	 * unanswered: fail in 10 s rather than hang. */
+	struct timeval tv = {10, 0};
+	assert_int_equal(setsockopt(vgp_client_fd(good), SOL_SOCKET,
+				    SO_RCVTIMEO, &tv, sizeof(tv)),
+			 0);
 	int s = raw_connect(d);
 	struct vgp_req_hdr hd = {VGP_GET_INFO, 16, 1, VGP_VERSION_MAJOR, 0};
 	struct vgp_info in;
