@@ -39,6 +39,8 @@ struct surface {
 struct opening {
 	struct surface *sf;
 	uint32_t mode; /* VGP_OPEN_* */
+	bool creator;  /* the handle CREATE_SURFACE gave: dropping it
+			  releases the surface */
 };
 
 struct conn {
@@ -201,12 +203,11 @@ static void surface_unref(struct srv *s, struct surface *sf)
 }
 
 /* Drops one handle's opening; the creator's drop releases the surface. */
-static void opening_drop(struct srv *s, struct conn *c, struct opening *o,
-			 bool restore)
+static void opening_drop(struct srv *s, struct opening *o, bool restore)
 {
 	struct surface *sf = o->sf;
 
-	if (sf->acl.owner.conn == c->id.conn)
+	if (o->creator)
 		surface_release(s, sf, restore);
 	free(o);
 	surface_unref(s, sf);
@@ -260,7 +261,7 @@ static void conn_drop(struct srv *s, struct conn *c, const char *why)
 			(unsigned long long)c->id.conn, c->id.pid,
 			why ? why : "left");
 	while ((o = vgp_handles_pop(&c->handles)))
-		opening_drop(s, c, o, true);
+		opening_drop(s, o, true);
 	close(c->fd);
 	c->fd = -1;
 }
@@ -419,6 +420,7 @@ static enum vgp_status do_create(struct srv *s, struct conn *c,
 	}
 	o->sf = sf;
 	o->mode = VGP_OPEN_READ | VGP_OPEN_WRITE;
+	o->creator = true;
 	st = vgp_handles_add(&c->handles, o, sf->shm.size, &handle);
 	if (st != VGP_OK)
 		goto destroy_shm;
@@ -568,7 +570,7 @@ static enum vgp_status do_surface_op(struct srv *s, struct conn *c,
 		vgp_handles_remove(&c->handles, handle);
 		/* A creator that closes cleanly leaves its last swapped frame
 		 * on the head; only one that goes away restores. */
-		opening_drop(s, c, o, false);
+		opening_drop(s, o, false);
 		return VGP_OK;
 	}
 	if (sf->released)

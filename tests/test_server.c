@@ -638,6 +638,27 @@ static void test_two_clients(void **state)
 			 VGP_OK);
 	assert_int_equal(amap[3 * 16 + 2], 0x123456);
 	munmap(amap, sa.size);
+	/* The creator opens its own surface a second time and closes that
+	 * handle: the surface stays (only the creating handle releases). */
+	struct vgp_surface_reply sa2;
+	op.mode = VGP_OPEN_READ;
+	fd = -1;
+	assert_int_equal(vgp_client_call(a, VGP_OPEN_SURFACE, &op, sizeof(op),
+					 -1, &sa2, sizeof(sa2), &got, &fd),
+			 VGP_OK);
+	if (fd >= 0)
+		close(fd);
+	struct vgp_surface_ref r2 = {sa2.handle, 0};
+	assert_int_equal(call_simple(a, VGP_CLOSE_SURFACE, &r2, sizeof(r2)),
+			 VGP_OK);
+	assert_int_equal(call_simple(b, VGP_DRAW_PIXEL, &px, sizeof(px)),
+			 VGP_OK);
+	/* The creator closes it: B's handle names nothing any more. */
+	r2.handle = sa.handle;
+	assert_int_equal(call_simple(a, VGP_CLOSE_SURFACE, &r2, sizeof(r2)),
+			 VGP_OK);
+	assert_int_equal(call_simple(b, VGP_DRAW_PIXEL, &px, sizeof(px)),
+			 VGP_E_NO_SUCH_SURFACE);
 
 	/* Restricted content on the head: B cannot read the front. */
 	uint32_t prim =
