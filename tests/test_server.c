@@ -798,23 +798,31 @@ static int raw_connect(const struct daemon *d)
 
 /* Sends raw bytes (and an fd when fd >= 0); returns the reply's status,
  * or -1 when the server closed the connection instead. */
+static int raw_call_fds(int s, const void *buf, size_t n, const int *fds,
+			size_t nfds);
 static int raw_call(int s, const void *buf, size_t n, int fd)
+{
+	return raw_call_fds(s, buf, n, &fd, fd >= 0 ? 1 : 0);
+}
+
+static int raw_call_fds(int s, const void *buf, size_t n, const int *fds,
+			size_t nfds)
 {
 	struct iovec iov = {(void *)buf, n};
 	union {
 		struct cmsghdr al;
-		char sp[CMSG_SPACE(sizeof(int))];
+		char sp[CMSG_SPACE(2 * sizeof(int))];
 	} ctl;
 	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-	if (fd >= 0) {
+	if (nfds) {
 		memset(&ctl, 0, sizeof(ctl));
 		m.msg_control = ctl.sp;
-		m.msg_controllen = sizeof(ctl.sp);
+		m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
 		struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
 		cm->cmsg_level = SOL_SOCKET;
 		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+		cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
 	}
 	if (sendmsg(s, &m, MSG_NOSIGNAL) != (ssize_t)n)
 		return -1;
@@ -883,6 +891,27 @@ static void test_bad_input(void **state)
 		close(pipefd[0]);
 		close(pipefd[1]);
 		assert_true(st == -1 || st == VGP_E_BAD_FD);
+		/* two sealed memfds on a BLIT: one too many */
+		if (st != -1) {
+			int mf[2];
+			for (int k = 0; k < 2; k++) {
+				mf[k] = memfd_create("x", MFD_ALLOW_SEALING);
+				assert_true(mf[k] >= 0);
+				assert_int_equal(ftruncate(mf[k], 4096), 0);
+				assert_int_equal(fcntl(mf[k], F_ADD_SEALS,
+						       F_SEAL_SHRINK),
+						 0);
+			}
+			struct {
+				struct vgp_req_hdr h;
+				struct vgp_blit b;
+			} bl = {{VGP_BLIT, 48, 5, VGP_VERSION_MAJOR, 0},
+				{1, 16, 0, 0, 0, 4, 4}};
+			st = raw_call_fds(s, &bl, sizeof(bl), mf, 2);
+			close(mf[0]);
+			close(mf[1]);
+			assert_true(st == -1 || st == VGP_E_BAD_FD);
+		}
 		/* unknown code */
 		hd = (struct vgp_req_hdr){0x0022fffc, 16, 4, VGP_VERSION_MAJOR,
 					  0};
@@ -913,6 +942,43 @@ static void test_bad_input(void **state)
 	assert_int_equal(call_simple(good, VGP_DRAW_PIXEL, &px, sizeof(px)),
 			 VGP_OK);
 	vgp_client_close(good);
+}
+
+/* Per-connection limits: 64 surfaces, 512 MiB of surface memory; a
+ * refused create leaves the client working. */
+static void test_client_limits(void **state)
+{
+	struct daemon *d = *state;
+	struct vgp_client *c = connect_to(d);
+	struct vgp_surface_reply sr;
+	int fd, st, made = 0;
+	for (;;) {
+		create(c, 0, 0, 16, 16, NULL, 0, &sr, &fd, &st);
+		if (st != VGP_OK)
+			break;
+		close(fd);
+		assert_true(++made <= 64);
+	}
+	assert_int_equal(st, VGP_E_LIMIT);
+	assert_int_equal(made, 64);
+	vgp_client_close(c);
+	/* Bytes: two 256 MiB surfaces fit (memfds stay sparse), a third
+	 * does not. */
+	c = connect_to(d);
+	for (int k = 0; k < 2; k++) {
+		create(c, 0, 0, 8192, 8192, NULL, 0, &sr, &fd, &st);
+		assert_int_equal(st, VGP_OK);
+		close(fd);
+	}
+	create(c, 0, 0, 8192, 8192, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_E_NO_MEMORY);
+	/* The allowance is spent exactly: even 1 KiB more is refused, and
+	 * the connection still answers. */
+	create(c, 0, 0, 16, 16, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_E_NO_MEMORY);
+	struct vgp_info in;
+	get_info(c, &in);
+	vgp_client_close(c);
 }
 
 /* A client that sends requests and never reads the replies is cut off;
@@ -1072,6 +1138,7 @@ int main(void)
 		T(test_two_clients),
 		T(test_dying_client_restores_head),
 		T(test_bad_input),
+		T(test_client_limits),
 		T(test_non_reader_cut_off),
 		T(test_socket_live_and_stale),
 		T(test_second_uid),
