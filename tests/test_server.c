@@ -347,10 +347,11 @@ static struct canvas canvas_new(uint32_t w, uint32_t h)
 	return c;
 }
 
-/* Head 0's front buffer through GET_BUFFER. */
-static struct canvas get_buffer(struct vgp_client *c, int *status)
+/* A head's front buffer through GET_BUFFER. */
+static struct canvas get_buffer_of(struct vgp_client *c, uint32_t head,
+				   int *status)
 {
-	struct vgp_get_buffer g = {0, 0};
+	struct vgp_get_buffer g = {head, 0};
 	struct vgp_buffer_reply br;
 	struct canvas out = {0};
 	size_t got;
@@ -369,6 +370,11 @@ static struct canvas get_buffer(struct vgp_client *c, int *status)
 	munmap(m, br.size);
 	close(fd);
 	return out;
+}
+
+static struct canvas get_buffer(struct vgp_client *c, int *status)
+{
+	return get_buffer_of(c, 0, status);
 }
 
 static void assert_same(const struct canvas *a, const struct canvas *b)
@@ -1025,6 +1031,69 @@ static void test_non_reader_cut_off(void **state)
 	vgp_client_close(good);
 }
 
+/* SET_MODE on a two-head model's second head, then viogpu draw --head 1
+ * draws there and only there. */
+static void test_draw_second_head(void **state)
+{
+	struct daemon *d = *state;
+	char sock[160];
+	snprintf(sock, sizeof(sock), "%s/two.sock", d->dir);
+	char *argv[] = {getenv("VIOGPUD"), "--device", "sim", "--heads", "2",
+			"--socket",	   sock,       NULL};
+	pid_t pid = spawn(argv, -1);
+	struct vgp_client *c = NULL;
+	uint64_t end = now_ms() + 20000;
+	while (vgp_client_connect(sock, &c) != 0) {
+		assert_true(now_ms() < end);
+		tick();
+	}
+	struct vgp_info in;
+	get_info(c, &in);
+	assert_int_equal(in.nheads, 2);
+	/* The model's second head starts without a mode: give it one. */
+	struct vgp_set_mode sm = {1, 640, 480, 0};
+	assert_int_equal(call_simple(c, VGP_SET_MODE, &sm, sizeof(sm)), VGP_OK);
+	get_info(c, &in);
+	assert_int_equal(in.heads[1].width, 640);
+	assert_int_equal(in.heads[1].height, 480);
+	sm.head = 2;
+	assert_int_equal(call_simple(c, VGP_SET_MODE, &sm, sizeof(sm)),
+			 VGP_E_INVALID_VIDPN_SOURCEID);
+	char *draw[] = {getenv("VIOGPU"),
+			"draw",
+			"--socket",
+			sock,
+			"--head",
+			"1",
+			"fill",
+			"0",
+			"0",
+			"10",
+			"10",
+			"0x00ff00",
+			"swap",
+			NULL};
+	int st = wait_for(spawn(draw, -1), 30000);
+	assert_true(st != -1 && WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	struct canvas h1 = get_buffer_of(c, 1, &st);
+	assert_int_equal(st, VGP_OK);
+	struct canvas want = canvas_new(in.heads[1].width, in.heads[1].height);
+	ref_rect(&want, 0, 0, 10, 10, 0x00ff00, 1);
+	assert_same(&h1, &want);
+	free(h1.px);
+	free(want.px);
+	struct canvas h0 = get_buffer_of(c, 0, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_int_equal(h0.px[0], 0); /* head 0 untouched */
+	free(h0.px);
+	vgp_client_close(c);
+	kill(pid, SIGTERM);
+	st = wait_for(pid, 20000);
+	assert_true(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(access(sock, F_OK), -1);
+}
+
 /* A second daemon on a live socket is refused and the first keeps
  * serving; a stale socket file (nobody listening) is replaced. */
 static void test_socket_live_and_stale(void **state)
@@ -1141,6 +1210,7 @@ int main(void)
 		T(test_client_limits),
 		T(test_non_reader_cut_off),
 		T(test_socket_live_and_stale),
+		T(test_draw_second_head),
 		T(test_second_uid),
 #undef T
 	};
