@@ -792,6 +792,20 @@ static int count_fds(pid_t pid)
 	return n;
 }
 
+/* Surface memory the daemon maps: its memfd mappings. */
+static int count_surface_maps(pid_t pid)
+{
+	char path[64], line[512];
+	int n = 0;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, "memfd:viogpu-surface") != NULL;
+	fclose(f);
+	return n;
+}
+
 static int raw_connect(const struct daemon *d)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
@@ -852,6 +866,8 @@ static void test_bad_input(void **state)
 	close(fd);
 	struct vgp_pixel px = {h, 1, 1, 0xff};
 	int before = count_fds(d->pid);
+	int maps_before = count_surface_maps(d->pid);
+	assert_true(maps_before >= 1);
 
 	for (int round = 0; round < 3; round++) {
 		int s = raw_connect(d);
@@ -940,8 +956,36 @@ static void test_bad_input(void **state)
 	}
 	/* The hang-ups are seen in the daemon's next poll: wait for the
 	 * count (deadline), it must come back exactly. */
+	/* Random records: any length up to past the limit, the header
+	 * half the time valid in version, codes near the real ones. */
+	srand(12);
+	int s = raw_connect(d);
+	for (int k = 0; k < 2000; k++) {
+		unsigned char buf[600];
+		size_t n = (size_t)rand() % sizeof(buf);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (unsigned char)rand();
+		if (n >= 16) {
+			struct vgp_req_hdr hd = {
+				0x00220000u | ((uint32_t)rand() & 0xffffu),
+				(uint32_t)(rand() % 3 ? n : (size_t)rand()),
+				(uint32_t)k,
+				(uint16_t)(rand() % 2 ? VGP_VERSION_MAJOR
+						      : (unsigned)rand()),
+				0};
+			memcpy(buf, &hd, sizeof(hd));
+		}
+		if (raw_call(s, buf, n, -1) == -1) {
+			close(s);
+			s = raw_connect(d);
+		}
+	}
+	close(s);
+	assert_int_equal(call_simple(good, VGP_DRAW_PIXEL, &px, sizeof(px)),
+			 VGP_OK);
 	uint64_t end = now_ms() + 20000;
-	while (count_fds(d->pid) != before) {
+	while (count_fds(d->pid) != before ||
+	       count_surface_maps(d->pid) != maps_before) {
 		assert_true(now_ms() < end);
 		tick();
 	}
