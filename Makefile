@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
 MESON_SETUP = meson setup --wipe
 
-.PHONY: all deps build check demo demo-server bench fuzz format format-check clean
+.PHONY: all deps build check demo demo-server bench bench-hdr fuzz format format-check clean mutants
 
 all: build
 
@@ -43,8 +43,9 @@ check: build $(TSAN_BUILD)/build.ninja format-check fuzz
 # the EDID decoder (seeded with tests/data/edid, which it never writes
 # to), and over the display server's request decoder.
 fuzz: deps $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) tests/fuzz_device tests/fuzz_edid tests/fuzz_proto
-	mkdir -p $(FUZZ_CORPUS) $(FUZZ_CORPUS)-edid $(FUZZ_CORPUS)-proto
+	ninja -C $(FUZZ_BUILD) tests/fuzz_device tests/fuzz_edid tests/fuzz_proto \
+		tests/fuzz_png tests/fuzz_png_standalone
+	mkdir -p $(FUZZ_CORPUS) $(FUZZ_CORPUS)-edid $(FUZZ_CORPUS)-proto $(FUZZ_CORPUS)-png $(FUZZ_CORPUS)-png-seeds
 	./$(FUZZ_BUILD)/tests/fuzz_device $(FUZZ_CORPUS) -max_total_time=$(FUZZ_SECONDS) \
 		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
 		test $${PIPESTATUS[0]} -eq 0
@@ -56,6 +57,18 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 		-max_total_time=$(FUZZ_SECONDS) -max_len=$$((512 + 64 + 3)) \
 		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
 		test $${PIPESTATUS[0]} -eq 0
+	./$(FUZZ_BUILD)/tests/fuzz_png_standalone --write-seeds $(FUZZ_CORPUS)-png-seeds >/dev/null
+	./$(FUZZ_BUILD)/tests/fuzz_png $(FUZZ_CORPUS)-png $(FUZZ_CORPUS)-png-seeds \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 -malloc_limit_mb=4096 \
+		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
+		test $${PIPESTATUS[0]} -eq 0
+
+# Plants each bug of tests/mutants in a scratch copy of the tree and runs
+# the fast suites against it (minutes; not part of check).  Fails below
+# MUTANTS_THRESHOLD percent killed.
+MUTANTS_THRESHOLD ?= 90
+mutants: deps
+	python3 scripts/mutants.py --threshold $(MUTANTS_THRESHOLD)
 
 demo: build
 	./$(BUILD)/viogpu demo
@@ -79,6 +92,12 @@ bench: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD)
 	./$(REL_BUILD)/bench/bench-present
 
+# The HDR converter, one core, full 4K and 8K frames, next to memcpy and
+# FFmpeg's CPU path (ffmpeg is looked for at run time, not installed).
+bench-hdr: deps $(REL_BUILD)/build.ninja
+	ninja -C $(REL_BUILD) bench/bench-hdr
+	./$(REL_BUILD)/bench/bench-hdr
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
@@ -88,4 +107,4 @@ format-check:
 	if [ -n "$$out" ]; then echo "not clang-formatted (run make format):"; echo "$$out"; exit 1; fi
 
 clean:
-	rm -rf $(BUILD) $(TSAN_BUILD) $(REL_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(TSAN_BUILD) $(REL_BUILD) $(FUZZ_BUILD) build-mutants

@@ -17,7 +17,10 @@
 #include "io.h"
 #include "shm.h"
 #include "surface_rules.h"
+#include "viogpu/display.h"
+#include "viogpu/present.h"
 #include "viogpu/protocol.h"
+#include "viogpu/surface.h"
 
 /* A surface: its back buffer is the memfd shared with its clients. */
 struct surface {

@@ -30,6 +30,7 @@
 #include "image.h"
 #include "server.h"
 #include "viogpu/client.h"
+#include "viogpu/display.h"
 #include "viogpu/host.h"
 
 struct opts {

@@ -179,6 +179,75 @@ show-image)
 	grep -q "screendump equals the frame" "$T/out" || fail "no match line"
 	no_leftovers
 	;;
+show-hdr-png)
+	# A 16-bit PQ PNG with cICP/mDCV/cLLI (written here with zlib only):
+	# presented through the head's colorimetry on the model; viogpu
+	# checks the screendump against the converter's own output, and the
+	# anchors below are independent of it: 10000 nits clips to white,
+	# 0 stays black, and PQ 0.5 (92 nits) under MaxCLL 1000 is 180 (a
+	# driver showing code values as sRGB would give 128).
+	png="$(dirname "$0")/hdr_png.py"
+	python3 "$png" write "$T/hdr.png" || fail "cannot write the test PNG"
+	run 0 show --device sim --image "$T/hdr.png" --mode 320x180 --out "$T/s.png"
+	grep -q "^head 0: color space bt2020-pq (HDR10) (from cICP); metadata (mDCV/cLLI): MaxCLL 1000, MaxFALL 400, mastering 0.0050..1000 nits, R 0.7080,0.2920 G 0.1700,0.7970 B 0.1310,0.0460 W 0.3127,0.3290; tone-mapped from Lw 1000 nits onto 203$" \
+		"$T/out" || fail "no color space / metadata line"
+	grep -q "screendump equals the converter's SDR output" "$T/out" || fail "no match line"
+	[ "$(python3 "$png" probe "$T/s.png" 40 90)" = "180 180 180" ] || fail "PQ 0.5 not 180"
+	[ "$(python3 "$png" probe "$T/s.png" 300 40)" = "255 255 255" ] || fail "10000 nits not white"
+	[ "$(python3 "$png" probe "$T/s.png" 300 150)" = "0 0 0" ] || fail "0 not black"
+	# The draft spellings mDCv / cLLi are read the same.
+	python3 "$png" write "$T/draft.png" --draft
+	run 0 show --device sim --image "$T/draft.png" --mode 160x90 --out "$T/d.png"
+	grep -q "metadata (mDCV/cLLI): MaxCLL 1000, MaxFALL 400" "$T/out" || fail "draft chunks not read"
+	# Flags override each chunk: a higher MaxCLL darkens the mid grey.
+	run 0 show --device sim --image "$T/hdr.png" --mode 320x180 --out "$T/s2.png" \
+		--max-cll 4000 --max-fall 500 \
+		--mastering 0.708,0.292,0.170,0.797,0.131,0.046,0.3127,0.3290,0.001,4000
+	grep -q "metadata (file+flags): MaxCLL 4000, MaxFALL 500, mastering 0.0010..4000 nits" "$T/out" ||
+		fail "overrides not used"
+	[ "$(python3 "$png" probe "$T/s2.png" 40 90)" = "170 170 170" ] || fail "MaxCLL 4000: PQ 0.5 not 170"
+	run 0 show --device sim --image "$T/hdr.png" --mode 160x90 --out "$T/s3.png" --transfer hlg
+	grep -q "color space bt2020-hlg (from flags)" "$T/out" || fail "--transfer hlg not used"
+	# Without any chunk or flag a 16-bit PNG is plain SDR, as before.
+	python3 "$png" write "$T/sdr.png" --no-chunks
+	run 0 show --device sim --image "$T/sdr.png" --mode 160x90 --out "$T/s4.png"
+	grep -q "screendump equals the frame" "$T/out" || fail "SDR path"
+	grep -q "color space" "$T/out" && fail "SDR image printed a color space"
+	[ "$(python3 "$png" probe "$T/s4.png" 40 45)" = "128 128 128" ] || fail "SDR 0.5 not 128"
+	;;
+show-hdr-bad)
+	# Checked before anything starts: exit 2, one line.
+	png="$(dirname "$0")/hdr_png.py"
+	python3 "$png" write "$T/hdr.png"
+	S="show --device sim --image $T/hdr.png --mode 160x90 --out $T/x.png"
+	one_line_error "transfer wants pq, hlg, srgb or linear, not 'foo'" $S --transfer foo
+	one_line_error "primaries wants bt709 or bt2020, not 'bt601'" $S --primaries bt601
+	one_line_error "transfer pq with primaries bt709 has no conversion" $S --primaries bt709
+	one_line_error "max-cll wants whole nits 0..65535, not '-1'" $S --max-cll -1
+	one_line_error "max-fall wants whole nits 0..65535, not '70000'" $S --max-fall 70000
+	one_line_error "HDR metadata (file+flags): MaxFALL above MaxCLL" $S --max-cll 300
+	one_line_error "HDR metadata (file+flags): chromaticity out of range" $S \
+		--mastering 0.8,0.3,0.170,0.797,0.131,0.046,0.3127,0.3290,0.005,1000
+	one_line_error "HDR metadata (file+flags): min mastering luminance not below the max" $S \
+		--mastering 0.708,0.292,0.170,0.797,0.131,0.046,0.3127,0.3290,1000,1000
+	one_line_error "mastering wants Rx,Ry,Gx,Gy,Bx,By,Wx,Wy,MIN,MAX" $S --mastering 0.7,0.3
+	one_line_error "mastering wants" $S --mastering 0.708,0.292,0.170,0.797,0.131,0.046,0.3127,0.3290,0.005,1000,
+	one_line_error "max-cll given twice" $S --max-cll 1 --max-cll 2
+	one_line_error "go with --image" show --device sim --pattern bars --mode 160x90 --transfer pq
+	[ -e "$T/x.png" ] && fail "a refused show wrote its output"
+	;;
+show-hdr-qemu)
+	# The same 16-bit PQ PNG on QEMU's virtio-gpu: the screendump is the
+	# converter's SDR output.
+	png="$(dirname "$0")/hdr_png.py"
+	python3 "$png" write "$T/hdr.png"
+	run 0 show --image "$T/hdr.png" --mode 640x360 --out "$T/q.png"
+	grep -q "color space bt2020-pq (HDR10) (from cICP); metadata (mDCV/cLLI): MaxCLL 1000" "$T/out" ||
+		fail "no color space line"
+	grep -q "screendump equals the converter's SDR output" "$T/out" || fail "no match line"
+	[ "$(python3 "$png" probe "$T/q.png" 80 180)" = "180 180 180" ] || fail "PQ 0.5 not 180 on QEMU"
+	no_leftovers
+	;;
 sim-device)
 	run 0 show --device sim,xres=1366,yres=768 --pattern grid --mode 1366x768 --out "$T/s.png"
 	grep -q "screendump equals the frame" "$T/out" || fail "sim show"

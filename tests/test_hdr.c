@@ -542,9 +542,15 @@ static void tables_match_formulas(void **state)
 	t = cv.ctx;
 	for (uint32_t q = 0; q < VG_HDR_OETF_N; q++)
 		assert_int_equal(
-			t->oetf[q],
+			t->oetf[VG_HDR_OETF_LO + q],
 			lround(ref_srgb((double)q / (1 << VG_HDR_OETF_Q)) *
 			       255));
+	/* The extension holds the clip: below 0 is 0, above 1 is 255. */
+	for (uint32_t i = 0; i < VG_HDR_OETF_LO; i++)
+		assert_int_equal(t->oetf[i], 0);
+	for (uint32_t i = VG_HDR_OETF_LO + VG_HDR_OETF_N; i < VG_HDR_OETF_EXT_N;
+	     i++)
+		assert_int_equal(t->oetf[i], 255);
 	for (uint32_t c = 0; c < 1024; c++) {
 		double want = ref_eetf(ref_pq_eotf(c / 1023.0), 1000) / 203;
 

@@ -15,10 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "viogpu/present.h"
+
 #include "blit.h"
 #include "convert.h"
 #include "cursor_shape.h"
 #include "present_ref.h"
+#include "viogpu/color.h"
 
 static const enum vg_pixel_format formats[] = {
 	VG_PIXEL_B8G8R8X8,
@@ -57,10 +60,85 @@ static void test_convert_channel_order(void **state)
 	}
 	struct vg_converter c = {NULL, NULL};
 	assert_false(vg_converter_for_format((enum vg_pixel_format)0, &c));
-	assert_false(vg_converter_for_format((enum vg_pixel_format)5, &c));
+	assert_false(vg_converter_for_format((enum vg_pixel_format)9, &c));
+	/* FP16 is scRGB: only a head's HDR tables convert it. */
+	assert_false(vg_converter_for_format(VG_PIXEL_R16G16B16A16_FLOAT, &c));
 	assert_null(c.row);
 	assert_int_equal(vg_format_bytes((enum vg_pixel_format)0), 0);
 	assert_int_equal(vg_format_bytes(VG_PIXEL_R8G8B8A8), 4);
+	assert_int_equal(vg_format_bytes(VG_PIXEL_R10G10B10X2), 4);
+	assert_int_equal(vg_format_bytes(VG_PIXEL_R16G16B16A16_FLOAT), 8);
+	assert_int_equal(vg_format_bytes((enum vg_pixel_format)9), 0);
+}
+
+/* 10-bit SDR on an sRGB head (table-free, convert.c) is exactly what the
+ * HDR module's sRGB 10-bit path gives, for every code of every channel,
+ * in both layouts, alpha ignored, in both directions. */
+static void test_convert_10bit_sdr_is_module(void **state)
+{
+	static const struct {
+		enum vg_pixel_format pf;
+		enum vg_src_format sf;
+	} f[] = {
+		{VG_PIXEL_R10G10B10A2, VG_SRC_R10G10B10A2},
+		{VG_PIXEL_R10G10B10X2, VG_SRC_R10G10B10X2},
+		{VG_PIXEL_B10G10R10A2, VG_SRC_B10G10R10A2},
+	};
+	enum { N = 1024 };
+	uint32_t *src = malloc(N * 4), got[N], rev[N], want[N];
+	void *mem = aligned_alloc(8, (vg_hdr_tables_size() + 7) & ~(size_t)7);
+
+	(void)state;
+	for (size_t k = 0; k < 3; k++) {
+		struct vg_converter c, m;
+		assert_true(vg_converter_for_format(f[k].pf, &c));
+		assert_int_equal(
+			vg_hdr_converter_init(mem, vg_hdr_tables_size(),
+					      f[k].sf, VG_CS_SRGB, NULL, &m),
+			VG_OK);
+		for (uint32_t i = 0; i < N; i++) /* every code, mixed */
+			src[i] = i | ((i * 7) % N) << 10 | ((N - 1 - i) << 20) |
+				 (i & 3) << 30;
+		c.row(c.ctx, got, (const uint8_t *)src, 4, N);
+		c.row(c.ctx, rev, (const uint8_t *)(src + N - 1), -4, N);
+		m.row(m.ctx, want, (const uint8_t *)src, 4, N);
+		for (uint32_t i = 0; i < N; i++) {
+			assert_int_equal(got[i], want[i]);
+			assert_int_equal(rev[N - 1 - i], want[i]);
+		}
+		/* Anchors: 0 -> 0, 1023 -> 255, 512 -> 128 (127.6). */
+		uint32_t one = 1023u
+			       << (f[k].pf == VG_PIXEL_B10G10R10A2 ? 20 : 0);
+		c.row(c.ctx, got, (const uint8_t *)&one, 4, 1);
+		assert_int_equal(got[0], 0xff0000);
+		one = 512u << 10;
+		c.row(c.ctx, got, (const uint8_t *)&one, 4, 1);
+		assert_int_equal(got[0], 0x008000);
+	}
+	free(mem);
+	free(src);
+}
+
+/* vg_blit_present has no head: FP16 (scRGB, needs tables) is refused and
+ * the framebuffer untouched. */
+static void test_blit_present_fp16_refused(void **state)
+{
+	uint64_t px[4] = {0};
+	uint32_t fb[4] = {1, 2, 3, 4};
+	struct vg_blit_fb bf = {fb, 8, 2, 2};
+	struct vg_present_source s = {px, 16, VG_PIXEL_R16G16B16A16_FLOAT,
+				      2,  2,  VG_ROTATE_0};
+	struct vg_rect all = {0, 0, 2, 2}, out[1];
+	unsigned n = 7;
+
+	(void)state;
+	assert_int_equal(vg_blit_present(&bf, &s, NULL, 0, &all, 1, out, &n),
+			 VG_E_UNSUPPORTED);
+	assert_int_equal(n, 0);
+	assert_int_equal(fb[0], 1);
+	assert_int_equal(fb[3], 4);
+	s.pitch = 15; /* < width * 8 */
+	assert_int_equal(vg_blit_check(&bf, &s, NULL, 0), VG_E_INVAL);
 }
 
 static void test_convert_alpha_ignored(void **state)
@@ -703,6 +781,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_convert_channel_order),
 		cmocka_unit_test(test_convert_alpha_ignored),
+		cmocka_unit_test(test_convert_10bit_sdr_is_module),
+		cmocka_unit_test(test_blit_present_fp16_refused),
 		cmocka_unit_test(test_convert_fast_equals_strided),
 		cmocka_unit_test(test_rotation_by_hand),
 		cmocka_unit_test(test_rotation_matches_reference),

@@ -4,9 +4,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "viogpu/display.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
+
 #include "cli.h"
 #include "image.h"
 #include "pattern.h"
+#include "show_hdr.h"
 
 static void show_help(void)
 {
@@ -14,7 +19,11 @@ static void show_help(void)
 	       "                   (--mode WxH | --modes WxH,WxH,...)\n"
 	       "                   [--head N] [--out SHOT.png] [--hold "
 	       "SECONDS] "
-	       "[COMMON OPTIONS]\n\n"
+	       "[COMMON OPTIONS]\n"
+	       "                   [--transfer pq|hlg|srgb|linear] "
+	       "[--primaries bt709|bt2020]\n"
+	       "                   [--max-cll NITS] [--max-fall NITS] "
+	       "[--mastering M]\n\n"
 	       "Sets mode WxH on head N (default 0), draws the pattern or the "
 	       "image\n(scaled to the mode), presents it, and checks that "
 	       "what the device\nscans out equals the frame pixel for pixel "
@@ -30,6 +39,22 @@ static void show_help(void)
 	       "before the device starts.  --mode and --modes\n"
 	       "cannot be combined; SHOT.png is checked before the device "
 	       "starts.\n\n"
+	       "HDR: a PNG with a cICP, mDCV or cLLI chunk (PNG 3rd edition; "
+	       "the draft\nspellings mDCv, cLLi too), or any of the flags "
+	       "below, is read with 16\nbits kept and presented as a 10-bit "
+	       "source (FP16 scRGB for linear)\nthrough the head's "
+	       "colorimetry: tone-mapped onto the 8-bit sRGB scanout\n"
+	       "(README \"HDR\"); the check is then against the converter's "
+	       "own output.\nEach flag overrides its chunk: --transfer and "
+	       "--primaries cICP's (pq\nand hlg go with bt2020, srgb and "
+	       "linear with bt709; linear: 65535 is\n10000 nits), "
+	       "--max-cll and --max-fall cLLI's (whole nits), --mastering\n"
+	       "mDCV's as Rx,Ry,Gx,Gy,Bx,By,Wx,Wy,MIN,MAX (CIE x, y; MIN "
+	       "and MAX in\nnits), e.g. "
+	       "0.708,0.292,0.170,0.797,0.131,0.046,0.3127,0.3290,0.005,1000"
+	       ".\nInvalid metadata (x + y > 1, min >= max, MaxFALL > "
+	       "MaxCLL) exits 2.\nThe color space and metadata used are "
+	       "printed.\n\n"
 	       "%s",
 	       vg_pattern_names(), cli_common_help());
 }
@@ -40,7 +65,8 @@ static void show_help(void)
  * only once it is on screen), draw, present, compare the screendump. */
 static int show_step(struct cli_session *s, uint32_t head, uint32_t w,
 		     uint32_t h, const uint32_t *img, uint32_t iw, uint32_t ih,
-		     enum vg_pattern pat, unsigned long hold, const char *out)
+		     const struct show_hdr *hdr, enum vg_pattern pat,
+		     unsigned long hold, const char *out)
 {
 	char size[32];
 	vg_status st = vg_gpu_check_mode(s->gpu, head, w, h);
@@ -57,15 +83,25 @@ static int show_step(struct cli_session *s, uint32_t head, uint32_t w,
 		return CLI_EXIT_FAIL;
 	}
 	struct vg_fb *fb = vg_gpu_head_fb(s->gpu, head);
-	if (img)
-		vg_image_scale_nearest(img, iw, ih, vg_fb_pixels(fb), w, h,
-				       vg_fb_stride(fb));
-	else
-		vg_pattern_draw(pat, vg_fb_pixels(fb), w, h, vg_fb_stride(fb));
-	st = vg_gpu_present(s->gpu, fb, NULL, 0);
-	if (st != VG_OK) {
-		cli_gpu_error(s->gpu, "present", st);
-		return CLI_EXIT_FAIL;
+	uint64_t hdr_diff = 0;
+	if (hdr) {
+		/* Through the head's colorimetry; the framebuffer must be
+		 * what the converter itself makes of the source. */
+		int r = show_hdr_present(s, head, hdr, w, h, &hdr_diff);
+		if (r)
+			return r;
+	} else {
+		if (img)
+			vg_image_scale_nearest(img, iw, ih, vg_fb_pixels(fb), w,
+					       h, vg_fb_stride(fb));
+		else
+			vg_pattern_draw(pat, vg_fb_pixels(fb), w, h,
+					vg_fb_stride(fb));
+		st = vg_gpu_present(s->gpu, fb, NULL, 0);
+		if (st != VG_OK) {
+			cli_gpu_error(s->gpu, "present", st);
+			return CLI_EXIT_FAIL;
+		}
 	}
 	if (hold) {
 		printf("head %u: %ux%u on screen; holding %lu s\n", head, w, h,
@@ -79,6 +115,12 @@ static int show_step(struct cli_session *s, uint32_t head, uint32_t w,
 	int rc = cli_screendump_png(s, head, out, fb, &diff);
 	if (rc)
 		return rc;
+	if (hdr_diff) {
+		cli_error("head %u: %ux%u: the framebuffer differs from the "
+			  "HDR converter's output in %llu pixels",
+			  head, w, h, (unsigned long long)hdr_diff);
+		return CLI_EXIT_FAIL;
+	}
 	if (diff) {
 		cli_error("head %u: %ux%u: screendump differs from the frame "
 			  "in %llu pixels",
@@ -86,8 +128,9 @@ static int show_step(struct cli_session *s, uint32_t head, uint32_t w,
 		return CLI_EXIT_FAIL;
 	}
 	printf("head %u: %ux%u, %u backing entries; screendump equals the "
-	       "frame%s%s\n",
-	       head, w, h, vg_fb_backing_entries(fb), out ? "; saved " : "",
+	       "%s%s%s\n",
+	       head, w, h, vg_fb_backing_entries(fb),
+	       hdr ? "converter's SDR output" : "frame", out ? "; saved " : "",
 	       out ? out : "");
 	return CLI_EXIT_OK;
 }
@@ -102,9 +145,14 @@ int cmd_show(int argc, char **argv)
 	enum vg_pattern pat = VG_PATTERN_BARS;
 	uint32_t iw = 0, ih = 0, *img = NULL;
 	char err[256];
-	static const char *const once[] = {"--pattern", "--image", "--mode",
-					   "--modes",	"--out",   "--head",
-					   "--hold",	NULL};
+	struct show_hdr_flags hf = {0};
+	struct show_hdr hdr;
+	bool is_hdr = false;
+	static const char *const once[] = {
+		"--pattern",   "--image",   "--mode",	  "--modes",
+		"--out",       "--head",    "--hold",	  "--transfer",
+		"--primaries", "--max-cll", "--max-fall", "--mastering",
+		NULL};
 
 	if (!cli_check_repeats(argc, argv, once))
 		return CLI_EXIT_USAGE;
@@ -114,12 +162,17 @@ int cmd_show(int argc, char **argv)
 			show_help();
 			return CLI_EXIT_OK;
 		}
-		const char **dst = !strcmp(a, "--pattern") ? &pattern
-				   : !strcmp(a, "--image") ? &image
-				   : !strcmp(a, "--mode")  ? &mode
-				   : !strcmp(a, "--modes") ? &modes
-				   : !strcmp(a, "--out")   ? &out
-							   : NULL;
+		const char **dst = !strcmp(a, "--pattern")     ? &pattern
+				   : !strcmp(a, "--image")     ? &image
+				   : !strcmp(a, "--mode")      ? &mode
+				   : !strcmp(a, "--modes")     ? &modes
+				   : !strcmp(a, "--out")       ? &out
+				   : !strcmp(a, "--transfer")  ? &hf.transfer
+				   : !strcmp(a, "--primaries") ? &hf.primaries
+				   : !strcmp(a, "--max-cll")   ? &hf.max_cll
+				   : !strcmp(a, "--max-fall")  ? &hf.max_fall
+				   : !strcmp(a, "--mastering") ? &hf.mastering
+							       : NULL;
 		bool num = !strcmp(a, "--hold");
 		if ((dst || num) && i + 1 >= argc) {
 			cli_error("%s needs a value", a);
@@ -191,7 +244,19 @@ int cmd_show(int argc, char **argv)
 			  vg_pattern_names());
 		return CLI_EXIT_USAGE;
 	}
-	if (image && vg_png_read(image, &img, &iw, &ih, err, sizeof(err))) {
+	if (show_hdr_flags_given(&hf) && !image) {
+		cli_error(
+			"show: --transfer, --primaries, --max-cll, --max-fall "
+			"and --mastering go with --image");
+		return CLI_EXIT_USAGE;
+	}
+	if (image) {
+		int r = show_hdr_prepare(image, &hf, &hdr, &is_hdr);
+		if (r)
+			return r;
+	}
+	if (image && !is_hdr &&
+	    vg_png_read(image, &img, &iw, &ih, err, sizeof(err))) {
 		cli_error("%s", err);
 		return CLI_EXIT_USAGE;
 	}
@@ -199,18 +264,25 @@ int cmd_show(int argc, char **argv)
 	int rc = cli_open(&c, &s);
 	if (rc) {
 		free(img);
+		if (is_hdr)
+			show_hdr_free(&hdr);
 		return rc;
 	}
 	if (!cli_check_head(s.gpu, (uint32_t)head)) {
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
+	if (is_hdr)
+		show_hdr_print(&hdr, (uint32_t)head);
 	for (unsigned k = 0; k < nmodes && !rc; k++)
 		rc = show_step(&s, (uint32_t)head, mw[k], mh[k], img, iw, ih,
-			       pat, k + 1 == nmodes ? hold : 0,
+			       is_hdr ? &hdr : NULL, pat,
+			       k + 1 == nmodes ? hold : 0,
 			       k + 1 == nmodes ? out : NULL);
 out:
 	cli_close(&s);
 	free(img);
+	if (is_hdr)
+		show_hdr_free(&hdr);
 	return rc;
 }

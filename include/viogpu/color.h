@@ -24,7 +24,20 @@
 
 #include "viogpu/status.h"
 
-struct vg_converter; /* src/core/convert.h: { row, ctx } */
+/*
+ * A converter: one row of source pixels to the framebuffer's B8G8R8X8
+ * (0x00RRGGBB in a uint32_t).  row writes dst[0..n) from the source pixels
+ * at src + i * step, i in [0, n) (step: the pixel size, its negation, or
+ * +-pitch for rotation); ctx is the converter's own (its tables).  Pure:
+ * any thread, once built.  The present path's seam (src/core/convert.h).
+ */
+typedef void (*vg_row_fn)(const void *ctx, uint32_t *dst, const uint8_t *src,
+			  ptrdiff_t step, uint32_t n);
+
+struct vg_converter {
+	vg_row_fn row;
+	const void *ctx;
+};
 
 /*
  * Source pixel formats, named by their order in a little-endian 32/64-bit
@@ -120,7 +133,7 @@ uint32_t vg_hdr_source_peak(const struct vg_hdr_metadata *m);
 #define VG_HDR_TARGET_NITS 203
 
 /*
- * Bytes of table memory a converter needs (about 340 KiB: the FP16 table
+ * Bytes of table memory a converter needs (about 320 KiB: the FP16 table
  * alone is 65536 x 4 bytes), for any format and color space.
  */
 size_t vg_hdr_tables_size(void);
@@ -146,5 +159,76 @@ vg_status vg_hdr_converter_init(void *mem, size_t len, enum vg_src_format fmt,
 				enum vg_colorspace cs,
 				const struct vg_hdr_metadata *meta,
 				struct vg_converter *out);
+
+/* ---- per head: colorimetry of what is presented, HDR capability ---- */
+
+struct vg_gpu;
+
+/*
+ * Sets the color space and static metadata of what vg_gpu_present_source
+ * shows on head (an IddCx driver calls it from its colorimetry / HDR10
+ * metadata callbacks).  Validates first: invalid metadata returns
+ * VG_E_INVAL with nothing changed, and *why (may be NULL) says which rule
+ * it broke (vg_hdr_meta_error_str gives the text); meta NULL is "none"
+ * (source peak 1000 nits).
+ *
+ * Builds the head's converter tables here, ONCE: this is the one call that
+ * runs floating point (see the top of this file), and presents only read
+ * the tables.  The tables (about 320 KiB, os->alloc) do not depend on the
+ * mode, so they stay across mode changes; they are replaced by the next
+ * call and freed by vg_gpu_destroy.  VG_CS_SRGB needs no tables: it frees
+ * them (metadata is validated and then not used).  The new tables are
+ * built before the old ones are freed, so VG_E_NOMEM keeps the old
+ * colorimetry.  Takes effect at the next present (nothing is redrawn).
+ *
+ * Which source formats each color space takes (others: VG_E_UNSUPPORTED
+ * from vg_gpu_present_source): 8-bit formats always (they are sRGB);
+ * 10-bit formats on sRGB (rounded to 8 bits), BT.2020 PQ and HLG; FP16 on
+ * scRGB only.  A head never set is sRGB.
+ *
+ * Any power state (driver memory only).  VG_E_RANGE: head out of range;
+ * VG_E_UNSUPPORTED: unknown color space.
+ */
+vg_status vg_gpu_set_head_colorimetry(struct vg_gpu *gpu, uint32_t head,
+				      enum vg_colorspace cs,
+				      const struct vg_hdr_metadata *meta,
+				      enum vg_hdr_meta_error *why);
+
+/* What a head converts with now. */
+struct vg_head_colorimetry {
+	enum vg_colorspace cs;
+	int has_metadata; /* meta below was given (never for sRGB) */
+	struct vg_hdr_metadata meta;
+	uint32_t source_peak_nits; /* the EETF's Lw (vg_hdr_source_peak) */
+};
+vg_status vg_gpu_get_head_colorimetry(const struct vg_gpu *gpu, uint32_t head,
+				      struct vg_head_colorimetry *out);
+
+/*
+ * A head's HDR capability from its EDID's CTA-861.3 HDR static metadata
+ * data block, as IddCx reports per-monitor HDR support to the OS.  The
+ * luminances are decoded from CTA-861.3's codes (max = 50 * 2^(CV/32)
+ * nits, min = max * (CV/255)^2 / 100) and rounded; 0 where the block does
+ * not give them.  This device shows SDR only; the capability tells the
+ * layer above what the monitor behind the VM could show (and what Windows
+ * would offer as "HDR" if the scanout could carry it).
+ */
+struct vg_head_hdr_caps {
+	int hdr_block;		/* the EDID has the HDR static block */
+	uint8_t eotfs;		/* VG_EDID_EOTF_* (viogpu/edid.h) */
+	uint8_t metadata_types; /* bit 0: static metadata type 1 */
+	uint32_t max_luminance; /* desired content max, nits */
+	uint32_t max_frame_avg; /* desired max frame-average, nits */
+	uint32_t min_luminance; /* desired content min, 0.0001 nits */
+	int bt2020_rgb;		/* colorimetry block lists BT2020RGB */
+};
+
+/*
+ * Decodes head's cached EDID (vg_gpu_refresh_displays re-reads it); a head
+ * without an EDID or without the block gives zeros.  VG_E_RANGE: head out
+ * of range; VG_E_NOMEM: the decoder's scratch (os->alloc) failed.
+ */
+vg_status vg_gpu_get_head_hdr_caps(struct vg_gpu *gpu, uint32_t head,
+				   struct vg_head_hdr_caps *out);
 
 #endif

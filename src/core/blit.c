@@ -177,7 +177,8 @@ unsigned vg_blit_dirty(const struct vg_blit_fb *fb,
 		struct vg_rect f = vg_blit_map_rect(src->rotation, fb->width,
 						    fb->height, &r);
 		for (uint32_t fy = f.y; fy < f.y + f.height; fy++) {
-			ptrdiff_t step;
+			ptrdiff_t step =
+				0; /* set by src_at (gcc -O3 cannot see it) */
 			const uint8_t *s = src_at(fb, src, f.x, fy, &step);
 			uint32_t *d = (uint32_t *)((uint8_t *)fb->pixels +
 						   (size_t)fy * fb->stride) +
@@ -203,7 +204,8 @@ vg_status vg_blit_present(const struct vg_blit_fb *fb,
 		return st;
 	if (ndirty && !dirty)
 		return VG_E_INVAL;
-	vg_converter_for_format(src->format, &conv);
+	if (!vg_converter_for_format(src->format, &conv))
+		return VG_E_UNSUPPORTED; /* FP16 needs a head's tables */
 	unsigned k = vg_blit_moves(fb, src->rotation, moves, nmoves, out);
 	k += vg_blit_dirty(fb, src, &conv, dirty, ndirty, out + k);
 	*nout = k;

@@ -31,8 +31,8 @@ struct vg_rect vg_blit_map_rect(enum vg_rotation rot, uint32_t fb_w,
 
 /*
  * Checks src against fb (rotation known, format known, pixels set, pitch
- * >= width * 4, size the fb's, transposed for 90/270) and that every move's
- * source and destination lie inside the source.  VG_E_INVAL or
+ * >= width * vg_format_bytes, size the fb's, transposed for 90/270) and that
+ * every move's source and destination lie inside the source.  VG_E_INVAL or
  * VG_E_RANGE as vg_gpu_present_source documents.
  */
 vg_status vg_blit_check(const struct vg_blit_fb *fb,
@@ -60,9 +60,10 @@ unsigned vg_blit_dirty(const struct vg_blit_fb *fb,
 		       struct vg_rect *out);
 
 /*
- * All of it: check, moves, dirty with src's format's converter.  out has
- * room for nmoves + ndirty; *nout is how many rectangles changed.  On
- * failure fb is untouched and *nout is 0.
+ * All of it: check, moves, dirty with src's format's sRGB converter
+ * (vg_converter_for_format; VG_E_UNSUPPORTED for FP16).  out has room for
+ * nmoves + ndirty; *nout is how many rectangles changed.  On failure fb
+ * is untouched and *nout is 0.
  */
 vg_status vg_blit_present(const struct vg_blit_fb *fb,
 			  const struct vg_present_source *src,

@@ -16,20 +16,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "viogpu/color.h"
 #include "viogpu/present.h"
 
-/* Writes dst[0..n) from the source pixels at src + i * step, i in [0, n).
- * ctx is the converter's own (NULL for the 8-bit formats). */
-typedef void (*vg_row_fn)(const void *ctx, uint32_t *dst, const uint8_t *src,
-			  ptrdiff_t step, uint32_t n);
+/* vg_row_fn and struct vg_converter are public (viogpu/color.h): the
+ * HDR converter hands them out.  ctx is NULL for the 8-bit formats. */
 
-struct vg_converter {
-	vg_row_fn row;
-	const void *ctx;
-};
-
-/* The converter for format; false (and *out untouched) when the format
- * is unknown. */
+/* The converter for format on a head in sRGB (no HDR tables): the 8-bit
+ * formats as they are, the 10-bit ones rounded to 8 bits.  False (and
+ * *out untouched) when the format is unknown or needs HDR tables (FP16
+ * scRGB: hdr_head.c). */
 bool vg_converter_for_format(enum vg_pixel_format format,
 			     struct vg_converter *out);
 /* Bytes per source pixel of format, 0 when unknown.  The blit steps by

@@ -225,9 +225,12 @@ void vg_hdr_build_tables(struct vg_hdr_tables *t, enum vg_src_format fmt,
 	t->ys_weight[2] = round_i32(0.0593 * 65536.0);
 	t->ys_weight[1] = 65536 - t->ys_weight[0] - t->ys_weight[2];
 
-	for (uint32_t q = 0; q < VG_HDR_OETF_N; q++) {
-		double v = srgb_oetf((double)q / (1u << VG_HDR_OETF_Q));
-		t->oetf[q] = (uint8_t)round_u32(v * 255.0);
+	for (uint32_t i = 0; i < VG_HDR_OETF_EXT_N; i++) {
+		int32_t q = (int32_t)i - (int32_t)VG_HDR_OETF_LO;
+		double l = (double)q / (1u << VG_HDR_OETF_Q);
+		/* Outside [0, 1]: the clip of step 3, by table. */
+		l = l < 0 ? 0 : l > 1 ? 1 : l;
+		t->oetf[i] = (uint8_t)round_u32(srgb_oetf(l) * 255.0);
 	}
 
 	/* Linear nits (Q16) -> tone-mapped Q20: light above lw clipped. */

@@ -26,6 +26,16 @@
 #define VG_HDR_COEF_Q 16
 #define VG_HDR_OETF_Q 14
 #define VG_HDR_OETF_N ((1u << VG_HDR_OETF_Q) + 1)
+/*
+ * The OETF table runs over [-1, 2] in Q14 (entry VG_HDR_OETF_LO + q is
+ * linear q / 2^14), so the matrix step needs no clamp: a BT.709 channel
+ * made from tone values in [0, 1] lies in [-0.661, 1.661] (the BT.2087
+ * rows' negative and positive sums); below 0 reads 0, above 1 reads 255.
+ * Every table that feeds the matrix (PQ, EETF) is capped at 1.0.
+ */
+#define VG_HDR_OETF_LO (1u << VG_HDR_OETF_Q)
+#define VG_HDR_OETF_EXT_N                                                      \
+	(VG_HDR_OETF_LO + VG_HDR_OETF_N + (1u << VG_HDR_OETF_Q))
 
 /*
  * A "log-indexed" table over a u32 x: like a float with VG_HDR_LOG_K
@@ -62,8 +72,8 @@ struct vg_hdr_tables {
 	int32_t to709[9];     /* BT.2020 -> BT.709, Q16 (BT.2087) */
 	int32_t to2020[9];    /* BT.709 -> BT.2020, Q16 (BT.2087), scRGB */
 	int32_t ys_weight[3]; /* BT.2020 luminance weights, Q16, sum 65536 */
-	uint8_t oetf[VG_HDR_OETF_N];  /* Q14 linear -> 8-bit sRGB */
-	uint32_t eetf[VG_HDR_EETF_N]; /* log-indexed Q16 nits -> Q20 */
+	uint8_t oetf[VG_HDR_OETF_EXT_N]; /* Q14 linear + LO -> 8-bit sRGB */
+	uint32_t eetf[VG_HDR_EETF_N];	 /* log-indexed Q16 nits -> Q20 */
 	union {
 		uint32_t pq[1024];   /* 10-bit PQ code -> Q20, EETF done */
 		uint8_t sdr10[1024]; /* 10-bit -> 8-bit */
@@ -81,6 +91,16 @@ struct vg_hdr_tables {
  */
 void vg_hdr_build_tables(struct vg_hdr_tables *t, enum vg_src_format fmt,
 			 enum vg_colorspace cs, uint32_t lw_nits);
+
+/*
+ * A converter for fmt over tables mem that vg_hdr_converter_init already
+ * built (for another format of the same family and the same color
+ * space): no floating point, no table work.  VG_E_INVAL if mem holds no
+ * tables, VG_E_UNSUPPORTED if fmt does not go with their color space or
+ * needs tables of another family (10-bit vs FP16).
+ */
+vg_status vg_hdr_converter_select(const void *mem, enum vg_src_format fmt,
+				  struct vg_converter *out);
 
 /* hdr_float.c's elementary functions (no libm in src/core), exported for
  * tests/test_hdr.c to check against libm: log2 for finite x > 0, exp2,

@@ -3,11 +3,13 @@
  * vg_gpu_present_source and vg_gpu_cursor_set_shape: validation and glue
  * over the pure blit and cursor-shape code.  Public calls: one check at the
  * top (vg_gpu_gate), then internal operations (vg_present_fb per chunk,
- * vg_cursor_set), so a multi-chunk present never recovers half-way.
+ * vg_cursor_set), so a multi-chunk present never recovers half-way.  The
+ * head's converter comes from its colorimetry (hdr_head.h).
  */
 #include "blit.h"
 #include "cursor_shape.h"
 #include "gpu_internal.h"
+#include "hdr_head.h"
 
 /* Changed rectangles presented at a time: bounds the stack (1 KiB) for
  * any number of moves and dirty rectangles.  Presenting in chunks is
@@ -53,7 +55,11 @@ vg_status vg_gpu_present_source(struct vg_gpu *gpu, uint32_t head,
 	st = vg_blit_check(&bf, src, moves, nmoves);
 	if (st != VG_OK)
 		return st;
-	vg_converter_for_format(src->format, &conv);
+	/* The head's colorimetry: tables built once by
+	 * vg_gpu_set_head_colorimetry, only read here. */
+	st = vg_hdr_head_converter(gpu, head, src->format, &conv);
+	if (st != VG_OK)
+		return st;
 
 	/* WDDM's order: every move, in order, before any dirty copy. */
 	for (unsigned i = 0; i < nmoves && st == VG_OK; i += CHUNK) {
