@@ -18,9 +18,12 @@
 #include "shm.h"
 #include "surface_rules.h"
 #include "viogpu/display.h"
+#include "viogpu/gpu.h"
 #include "viogpu/present.h"
 #include "viogpu/protocol.h"
+#include "viogpu/status.h"
 #include "viogpu/surface.h"
+#include "viogpu/types.h"
 
 /* A surface: its back buffer is the memfd shared with its clients. */
 struct surface {

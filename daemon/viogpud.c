@@ -32,6 +32,7 @@
 #include "viogpu/client.h"
 #include "viogpu/display.h"
 #include "viogpu/host.h"
+#include "viogpu/status.h"
 
 struct opts {
 	const char *device;
