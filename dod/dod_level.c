@@ -4,7 +4,8 @@
 
 #include <stdarg.h>
 
-static void violation(struct dod_levels *l, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void
+violation(struct dod_levels *l, const char *fmt, ...)
 {
 	atomic_fetch_add(&l->violations, 1);
 	if (!l->log_os)
