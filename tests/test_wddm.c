@@ -5,7 +5,9 @@
  * Also, directly: the level checker's verdicts, and the pointer DDIs
  * against the model's cursor state (hidden really hides).
  *
- * Arguments: scenario names to run (default: all of them).
+ * Arguments: scenario names to run (default: all of them, and the
+ * direct tests).  VG_WDDM_DEVICE: a --device text replacing each
+ * scenario's own.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,8 +34,9 @@ static void print_line(void *ctx, const char *line)
 static void run_scenario(void **state)
 {
 	const struct osm_scenario *sc = *state;
+	/* VG_WDDM_DEVICE runs the scenarios on another device (qemu). */
 	struct osm_options opt = {.print = print_line,
-				  .data_dir = getenv("VG_TEST_DATA")};
+				  .device = getenv("VG_WDDM_DEVICE")};
 	struct osm_report rep;
 	int rc = osm_run(sc, &opt, &rep);
 	printf("%s: %u checks, %u failed\n", sc->name, rep.checks,

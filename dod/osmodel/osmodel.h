@@ -25,10 +25,9 @@
 #include <stdint.h>
 
 struct osm_options {
-	const char *device;   /* host.h --device text; NULL: the scenario's */
-	const char *faults;   /* NULL: the scenario's own */
-	const char *data_dir; /* tests/data, for EDID files; NULL: skip */
-	unsigned frames;      /* DWM frames per source; 0: the scenario's */
+	const char *device; /* host.h --device text; NULL: the scenario's */
+	const char *faults; /* NULL: the scenario's own */
+	unsigned frames;    /* DWM frames per source; 0: the scenario's */
 	void (*print)(void *ctx, const char *line);
 	void *print_ctx;
 };
