@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dod_internal.h"
+#include "viogpu/panic.h"
 #include "viogpu/present.h"
 
 void dod_log(struct vg_dod *d, enum vg_log_level lvl, const char *fmt, ...)
@@ -147,6 +148,7 @@ vg_ntstatus vg_dod_start_device(struct vg_dod *d,
 			(struct dod_source){.visible = true, .child_d0 = true};
 	d->started = true;
 	d->released = false;
+	d->panic_target = -1;
 	if (number_of_children)
 		*number_of_children = n;
 out:
@@ -156,6 +158,8 @@ out:
 
 static void stop_locked(struct vg_dod *d)
 {
+	/* After a panic (tests only) the core's waits need interrupts. */
+	atomic_store(&d->panicked, false);
 	/* The core disables scanouts, releases resources, resets. */
 	vg_gpu_destroy(d->gpu);
 	d->gpu = NULL;
@@ -662,6 +666,19 @@ vg_ntstatus vg_dod_commit_vidpn(struct vg_dod *d,
 		s->height = p->height;
 		s->rotation = p->rotation;
 		s->visible = true;
+		/* The bugcheck screen goes to the first committed target;
+		 * its memory is prepared now, while allocating is allowed.
+		 * Without it the rest still works: logged, not fatal. */
+		if (i == 0) {
+			vg_status ps =
+				vg_gpu_panic_prepare(d->gpu, p->target_id);
+			d->panic_target =
+				ps == VG_OK ? (int32_t)p->target_id : -1;
+			if (ps != VG_OK)
+				dod_log(d, VG_LOG_WARN,
+					"no bugcheck screen on target %u: %s",
+					p->target_id, vg_status_str(ps));
+		}
 	}
 	core_unlock(d);
 out:
@@ -769,6 +786,54 @@ out:
 	return nt;
 }
 
+/* ---------------- the bugcheck screen ---------------- */
+
+vg_ntstatus vg_dod_system_display_enable(struct vg_dod *d, uint32_t target_id,
+					 uint32_t *width, uint32_t *height,
+					 enum vg_pixel_format *format)
+{
+	if (!d->started || d->panic_target < 0 ||
+	    (uint32_t)d->panic_target != target_id)
+		return VG_NT_NOT_SUPPORTED;
+	atomic_store(&d->panicked, true);
+	vg_status st = vg_gpu_panic_enter(d->gpu);
+	if (st != VG_OK)
+		return dod_nt_from_vg(d, st);
+	struct vg_fb *fb = vg_gpu_head_fb(d->gpu, target_id);
+	*width = vg_fb_width(fb);
+	*height = vg_fb_height(fb);
+	*format = VG_PIXEL_B8G8R8X8;
+	return VG_NT_SUCCESS;
+}
+
+void vg_dod_system_display_write(struct vg_dod *d, const void *source,
+				 uint32_t width, uint32_t height,
+				 uint32_t stride, int32_t x, int32_t y)
+{
+	if (!atomic_load(&d->panicked) || d->panic_target < 0 || !source)
+		return;
+	struct vg_fb *fb = vg_gpu_head_fb(d->gpu, (uint32_t)d->panic_target);
+	int64_t fw = vg_fb_width(fb), fh = vg_fb_height(fb);
+	int64_t x0 = x < 0 ? 0 : x, y0 = y < 0 ? 0 : y;
+	int64_t x1 = (int64_t)x + width, y1 = (int64_t)y + height;
+	if (x1 > fw)
+		x1 = fw;
+	if (y1 > fh)
+		y1 = fh;
+	if (x0 >= x1 || y0 >= y1)
+		return;
+	uint8_t *dst = (uint8_t *)vg_fb_pixels(fb);
+	const uint8_t *src = source;
+	for (int64_t row = y0; row < y1; row++)
+		memcpy(dst + row * vg_fb_stride(fb) + x0 * 4,
+		       src + (row - y) * stride + (x0 - x) * 4,
+		       (size_t)(x1 - x0) * 4);
+	struct vg_rect r = {(uint32_t)x0, (uint32_t)y0, (uint32_t)(x1 - x0),
+			    (uint32_t)(y1 - y0)};
+	/* Nobody to tell if it fails: the machine is going down. */
+	(void)vg_gpu_panic_flush(d->gpu, &r);
+}
+
 /* ---------------- test hooks ---------------- */
 
 void vg_dod_get_counters(struct vg_dod *d, struct vg_dod_counters *out)
@@ -779,6 +844,8 @@ void vg_dod_get_counters(struct vg_dod *d, struct vg_dod_counters *out)
 		.present_rects = atomic_load(&d->present_rects),
 		.child_status_indications = atomic_load(&d->indications),
 		.core_errors = atomic_load(&d->core_errors),
+		.dpcs_run = atomic_load(&d->dpcs_run),
+		.dpcs_dropped = atomic_load(&d->dpcs_dropped),
 	};
 }
 

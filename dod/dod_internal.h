@@ -51,6 +51,8 @@ struct vg_dod {
 
 	atomic_uint num_children;    /* cached at start for QueryAdapterInfo */
 	atomic_bool reset_requested; /* ResetDevice */
+	atomic_bool panicked;	     /* SystemDisplayEnable ran: irqs dropped */
+	int32_t panic_target;	     /* prepared target, -1 none */
 	struct dod_source src[VG_DOD_MAX_CHILDREN];
 
 	/* Pointer: the last shape (a copy) and where it is. */
@@ -66,6 +68,7 @@ struct vg_dod {
 	void *indicate_ctx;
 
 	atomic_ullong presents, present_rects, indications, core_errors;
+	atomic_ullong dpcs_run, dpcs_dropped;
 };
 
 vg_ntstatus dod_nt_from_vg(struct vg_dod *d, vg_status st);

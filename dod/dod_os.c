@@ -163,12 +163,23 @@ bool vg_dod_interrupt_routine(struct vg_dod *d, uint32_t message_number)
 	(void)message_number; /* INTx: one line */
 	if (!atomic_load(&d->irq_connected) || !d->core_isr)
 		return false;
+	/* The core's ISR only acknowledges the device and asks for the
+	 * DPC; it runs even after a panic so a level-triggered line drops
+	 * (at a real bugcheck it does not run at all, which is as good). */
 	d->core_isr(d->core_ctx);
 	return true;
 }
 
 void vg_dod_dpc_routine(struct vg_dod *d)
 {
-	if (atomic_load(&d->irq_connected) && d->core_dpc)
-		d->core_dpc(d->core_ctx);
+	if (!atomic_load(&d->irq_connected) || !d->core_dpc)
+		return;
+	/* After a panic the bugcheck path owns the ring and polls it: the
+	 * DPC must not collect its completions. */
+	if (atomic_load(&d->panicked)) {
+		atomic_fetch_add(&d->dpcs_dropped, 1);
+		return;
+	}
+	atomic_fetch_add(&d->dpcs_run, 1);
+	d->core_dpc(d->core_ctx);
 }

@@ -541,6 +541,78 @@ static void sc_post_display(struct osm *m)
 	osm_stop_remove(m);
 }
 
+/* ---- a bugcheck: the blue screen by polling, interrupts off ---- */
+
+static void sc_bugcheck(struct osm *m)
+{
+	if (!osm_pnp_start(m))
+		return;
+	osm_commit(m, 0, 1024, 768, VG_ROTATE_0);
+	for (unsigned f = 0; f < frames(m, 10); f++)
+		osm_dwm_frame(m, 0, f);
+	osm_check_screens(m, "before the bugcheck");
+	struct vg_host_counters before, after;
+	struct vg_dod_counters dc0, dc1;
+	vg_host_counters(m->host, &before);
+	vg_dod_get_counters(m->dod, &dc0);
+
+	/* What dxgkrnl does at KeBugCheck: ResetDevice, then the system
+	 * display on the primary target, then writes. */
+	vg_dod_reset_device(m->dod);
+	uint32_t w = 0, h = 0;
+	enum vg_pixel_format fmt = 0;
+	vg_ntstatus nt = vg_dod_system_display_enable(m->dod, 0, &w, &h, &fmt);
+	osm_check(m,
+		  nt == VG_NT_SUCCESS && w == 1024 && h == 768 &&
+			  fmt == VG_PIXEL_B8G8R8X8,
+		  "SystemDisplayEnable: %ux%u B8G8R8X8 (0x%08x)", w, h,
+		  (unsigned)nt);
+	struct osm_source *s = &m->src[0];
+	uint32_t *img = malloc((size_t)1024 * 768 * 4);
+	if (!img)
+		abort();
+	for (size_t i = 0; i < (size_t)1024 * 768; i++)
+		img[i] = 0x000078d7u; /* the blue of the stop screen */
+	vg_dod_system_display_write(m->dod, img, 1024, 768, 1024 * 4, 0, 0);
+	for (size_t i = 0; i < (size_t)1024 * 768; i++)
+		s->desk[i] = img[i];
+	/* A text block, and a QR-code-like block half off the bottom-left
+	 * corner (clipped). */
+	for (size_t i = 0; i < (size_t)200 * 40; i++)
+		img[i] = (i % 7) ? 0x00ffffffu : 0x000078d7u;
+	vg_dod_system_display_write(m->dod, img, 200, 40, 200 * 4, 100, 100);
+	for (uint32_t y = 0; y < 40; y++)
+		for (uint32_t x = 0; x < 200; x++)
+			s->desk[(size_t)(100 + y) * 1024 + 100 + x] =
+				img[(size_t)y * 200 + x];
+	for (size_t i = 0; i < (size_t)64 * 64; i++)
+		img[i] = (uint32_t)(i * 2654435761u) & 0xffffff;
+	vg_dod_system_display_write(m->dod, img, 64, 64, 64 * 4, -10, 740);
+	for (uint32_t y = 0; y < 28; y++)
+		for (uint32_t x = 10; x < 64; x++)
+			s->desk[(size_t)(740 + y) * 1024 + x - 10] =
+				img[(size_t)y * 64 + x];
+	free(img);
+	vg_host_counters(m->host, &after);
+	vg_dod_get_counters(m->dod, &dc1);
+	osm_check_screens(m, "the bugcheck screen");
+	osm_check(m, dc1.dpcs_run == dc0.dpcs_run,
+		  "no DPC ran during the bugcheck (%llu dropped): every "
+		  "completion was polled",
+		  (unsigned long long)(dc1.dpcs_dropped - dc0.dpcs_dropped));
+	if (after.device_has & VG_HOST_DEV_OS_OBJECTS)
+		osm_check(m,
+			  after.device.os_objects_live ==
+					  before.device.os_objects_live &&
+				  after.device.dma_bytes_in_use ==
+					  before.device.dma_bytes_in_use,
+			  "nothing allocated during the bugcheck (%llu os "
+			  "objects, %llu DMA bytes, as before)",
+			  (unsigned long long)after.device.os_objects_live,
+			  (unsigned long long)after.device.dma_bytes_in_use);
+	osm_stop_remove(m);
+}
+
 /* ---- break the levels on purpose: the layer must catch it ---- */
 
 struct slow_call {
@@ -708,6 +780,10 @@ static const struct osm_scenario scenarios[] = {
 	 "drop:cmd=30", sc_timeout},
 	{"post-display", "StopDeviceAndReleasePostDisplayOwnership", "sim",
 	 NULL, sc_post_display},
+	{"bugcheck",
+	 "ResetDevice, SystemDisplayEnable/Write by polling, nothing "
+	 "allocated",
+	 "sim", NULL, sc_bugcheck},
 	{"break-levels",
 	 "the gate off: the layer's own checks refuse overlapping calls", "sim",
 	 "delay:type=RESOURCE_FLUSH@300", sc_break_levels},

@@ -198,12 +198,30 @@ vg_ntstatus
 vg_dod_stop_and_release_post_display(struct vg_dod *d, uint32_t target_id,
 				     struct vg_dod_display_info *info);
 
+/* DxgkDdiSystemDisplayEnable / DxgkDdiSystemDisplayWrite: the bugcheck
+ * screen.  Any IRQL, interrupts off, no level (the OS is going down): no
+ * lock, no event, no allocation.  Enable resets the device and shows
+ * target's framebuffer again by polling (viogpu/panic.h; prepared at
+ * CommitVidPn for the first committed path's target), and from then on
+ * the layer drops DPCs (the ISR still acknowledges the device); it reports the
+ * framebuffer's size and format (B8G8R8X8, unrotated).  Write copies a B8G8R8X8
+ * image to (x, y), clipped, and flushes it, polling.  A StopDevice after a
+ * panic (only tests: a real bugcheck never returns) forwards interrupts again
+ * first. */
+vg_ntstatus vg_dod_system_display_enable(struct vg_dod *d, uint32_t target_id,
+					 uint32_t *width, uint32_t *height,
+					 enum vg_pixel_format *format);
+void vg_dod_system_display_write(struct vg_dod *d, const void *source,
+				 uint32_t width, uint32_t height,
+				 uint32_t stride, int32_t x, int32_t y);
+
 /* Test hooks: how many level violations each entry caught. */
 struct vg_dod_counters {
 	uint64_t level_violations;
 	uint64_t presents, present_rects;
 	uint64_t child_status_indications;
 	uint64_t core_errors;
+	uint64_t dpcs_run, dpcs_dropped; /* DpcRoutine: forwarded, dropped */
 };
 void vg_dod_get_counters(struct vg_dod *d, struct vg_dod_counters *out);
 struct vg_gpu *vg_dod_gpu(struct vg_dod *d); /* for tests; NULL if stopped */
