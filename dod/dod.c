@@ -349,6 +349,8 @@ vg_ntstatus vg_dod_is_supported_vidpn(struct vg_dod *d,
 {
 	if (!supported || (n && !paths))
 		return VG_NT_INVALID_PARAMETER;
+	if (!dod_enter_zero(&d->lv, "IsSupportedVidPn"))
+		return VG_NT_INVALID_DEVICE_STATE;
 	uint32_t seen = 0;
 	*supported = true;
 	for (unsigned i = 0; i < n && *supported; i++) {
@@ -359,6 +361,7 @@ vg_ntstatus vg_dod_is_supported_vidpn(struct vg_dod *d,
 		else
 			seen |= 1u << paths[i].target_id;
 	}
+	dod_exit_zero(&d->lv);
 	return VG_NT_SUCCESS;
 }
 
@@ -367,10 +370,14 @@ vg_ntstatus vg_dod_enum_cofunc_modality(struct vg_dod *d, uint32_t target_id,
 					struct vg_mode *modes, unsigned max,
 					unsigned *count)
 {
-	if (!count || !valid_child(d, target_id) || (max && !modes))
-		return VG_NT_INVALID_PARAMETER;
-	core_lock(d);
+	if (!dod_enter_zero(&d->lv, "EnumVidPnCofuncModality"))
+		return VG_NT_INVALID_DEVICE_STATE;
 	vg_ntstatus nt = VG_NT_SUCCESS;
+	if (!count || !valid_child(d, target_id) || (max && !modes)) {
+		nt = VG_NT_INVALID_PARAMETER;
+		goto out;
+	}
+	core_lock(d);
 	if (pinned) {
 		bool ok = vg_gpu_check_mode(d->gpu, target_id, pinned->width,
 					    pinned->height) == VG_OK;
@@ -382,6 +389,8 @@ vg_ntstatus vg_dod_enum_cofunc_modality(struct vg_dod *d, uint32_t target_id,
 							 modes, max, count));
 	}
 	core_unlock(d);
+out:
+	dod_exit_zero(&d->lv);
 	return nt;
 }
 

@@ -24,6 +24,25 @@ static int child_io_busy(struct dod_levels *l)
 	return n;
 }
 
+bool dod_enter_zero(struct dod_levels *l, const char *ddi)
+{
+	atomic_fetch_add(&l->zero, 1);
+	if (atomic_load(&l->third)) {
+		atomic_fetch_sub(&l->zero, 1);
+		violation(l,
+			  "level violation: %s (zero level) entered during a "
+			  "third-level call",
+			  ddi);
+		return false;
+	}
+	return true;
+}
+
+void dod_exit_zero(struct dod_levels *l)
+{
+	atomic_fetch_sub(&l->zero, 1);
+}
+
 bool dod_enter_present(struct dod_levels *l)
 {
 	atomic_fetch_add(&l->presents, 1);
@@ -119,7 +138,8 @@ bool dod_enter_third(struct dod_levels *l, const char *ddi)
 	int prev = atomic_fetch_add(&l->third, 1);
 	int s = atomic_load(&l->second), p = atomic_load(&l->presents);
 	int ptr = atomic_load(&l->pointer), c = child_io_busy(l);
-	if (prev || s || p || ptr || c) {
+	int z = atomic_load(&l->zero);
+	if (prev || s || p || ptr || c || z) {
 		atomic_fetch_sub(&l->third, 1);
 		violation(l,
 			  "level violation: %s (third level) entered while "
@@ -129,7 +149,8 @@ bool dod_enter_third(struct dod_levels *l, const char *ddi)
 			  : s	? "a second-level call runs"
 			  : p	? "a PresentDisplayOnly is in flight"
 			  : ptr ? "a pointer call runs"
-				: "a child I/O call runs");
+			  : c	? "a child I/O call runs"
+			      : "a zero-level call that reads the device runs");
 		return false;
 	}
 	return true;

@@ -25,6 +25,7 @@
 struct dod_levels {
 	struct vg_os *log_os; /* where violations are logged */
 	atomic_int presents;  /* zero level: PresentDisplayOnly in flight */
+	atomic_int zero;      /* other zero-level calls that touch the gpu */
 	atomic_int pointer;   /* first level, pointer class */
 	atomic_int child_io[VG_DOD_MAX_CHILDREN]; /* first level, per child */
 	atomic_int second;
@@ -32,6 +33,10 @@ struct dod_levels {
 	atomic_ullong violations;
 };
 
+/* Zero-level calls other than present that read the gpu (IsSupportedVidPn,
+ * EnumVidPnCofuncModality): only a third-level call excludes them. */
+bool dod_enter_zero(struct dod_levels *l, const char *ddi);
+void dod_exit_zero(struct dod_levels *l);
 bool dod_enter_present(struct dod_levels *l);
 void dod_exit_present(struct dod_levels *l);
 bool dod_enter_pointer(struct dod_levels *l, const char *ddi);

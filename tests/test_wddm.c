@@ -87,12 +87,24 @@ static void test_levels(void **state)
 	assert_false(dod_enter_present(&l));
 	dod_exit_third(&l);
 	assert_int_equal(l.violations, 11);
+	/* Zero-level calls that read the device: beside a commit, not
+	 * beside a third-level call, and they hold one off. */
+	assert_true(dod_enter_second(&l, "CommitVidPn"));
+	assert_true(dod_enter_zero(&l, "IsSupportedVidPn"));
+	dod_exit_second(&l);
+	assert_false(dod_enter_third(&l, "StopDevice"));
+	dod_exit_zero(&l);
+	assert_true(dod_enter_third(&l, "SetPowerState"));
+	assert_false(dod_enter_zero(&l, "EnumVidPnCofuncModality"));
+	dod_exit_third(&l);
+	assert_int_equal(l.violations, 13);
 	/* Refusals leave nothing behind: everything enters again. */
 	assert_true(dod_enter_third(&l, "RemoveDevice"));
 	dod_exit_third(&l);
 	assert_int_equal(atomic_load(&l.presents), 0);
 	assert_int_equal(atomic_load(&l.second), 0);
 	assert_int_equal(atomic_load(&l.pointer), 0);
+	assert_int_equal(atomic_load(&l.zero), 0);
 }
 
 /* ---- pointer DDIs against the model's cursor ---- */

@@ -701,11 +701,10 @@ static void sc_break_levels(struct osm *m)
 
 	/* 2: lower levels while a third-level call (SetPowerState of a
 	 * child, which re-presents the head) is in flight. */
-	struct refusals r2[] = {{"PresentDisplayOnly", 0, 0},
-				{"SetPointerPosition", 0, 0},
-				{"QueryChildStatus", 0, 0},
-				{"CommitVidPn", 0, 0},
-				{"StartDevice", 0, 0}};
+	struct refusals r2[] = {
+		{"PresentDisplayOnly", 0, 0}, {"SetPointerPosition", 0, 0},
+		{"QueryChildStatus", 0, 0},   {"CommitVidPn", 0, 0},
+		{"StartDevice", 0, 0},	      {"IsSupportedVidPn", 0, 0}};
 	c = (struct slow_call){.m = m, .kind = 1};
 	pthread_create(&t, NULL, slow_thread, &c);
 	while (!atomic_load(&c.started))
@@ -718,8 +717,8 @@ static void sc_break_levels(struct osm *m)
 			s->w,	 s->h,	   VG_ROTATE_0};
 		struct vg_rect one = {0, 0, 8, 8};
 		struct vg_dod_path p = {0, 0, 1024, 768, VG_ROTATE_0, true};
-		bool conn;
-		vg_ntstatus nt[5] = {
+		bool conn, sup;
+		vg_ntstatus nt[6] = {
 			vg_dod_present_display_only(m->dod, 0, &ps, NULL, 0,
 						    &one, 1),
 			vg_dod_set_pointer_position(m->dod, 0, 10, 10, false),
@@ -727,8 +726,9 @@ static void sc_break_levels(struct osm *m)
 				m->dod, 0, VG_DOD_STATUS_CONNECTION, &conn),
 			vg_dod_commit_vidpn(m->dod, &p, 1),
 			vg_dod_start_device(m->dod, NULL, NULL),
+			vg_dod_is_supported_vidpn(m->dod, &p, 1, &sup),
 		};
-		for (int i = 0; i < 5; i++) {
+		for (int i = 0; i < 6; i++) {
 			r2[i].tried++;
 			r2[i].refused += nt[i] == VG_NT_INVALID_DEVICE_STATE;
 		}
@@ -737,7 +737,7 @@ static void sc_break_levels(struct osm *m)
 	pthread_join(t, NULL);
 	osm_check(m, c.nt == VG_NT_SUCCESS,
 		  "the slow SetPowerState itself completed");
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		osm_check(m, r2[i].refused > 0,
 			  "%s during SetPowerState: refused %u of %u (level "
 			  "violation logged)",
@@ -749,7 +749,7 @@ static void sc_break_levels(struct osm *m)
 	unsigned sum = 0;
 	for (int i = 0; i < 4; i++)
 		sum += r1[i].refused;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		sum += r2[i].refused;
 	osm_check(m, dc.level_violations == sum,
 		  "the layer counted %llu violations, one per refused call "

@@ -9,7 +9,8 @@
  * Synchronization levels (Microsoft's "Threading and Synchronization
  * Model of Display Miniport Driver"): the OS guarantees them, the layer
  * relies on them and checks them itself at every second- and third-level
- * entry, and at PresentDisplayOnly (which must never overlap those).  A
+ * entry, at PresentDisplayOnly (which must never overlap those) and at
+ * the zero-level calls that read the device (not during third level).  A
  * violation is logged (VG_LOG_ERROR, "level violation: ...") and the call
  * fails with VG_NT_INVALID_DEVICE_STATE before touching anything.
  *   zero:   PresentDisplayOnly, IsSupportedVidPn, EnumVidPnCofuncModality,
