@@ -798,7 +798,7 @@ options-first)
 wddm)
 	# The OS model's scenarios through the CLI: names, a run, refusals.
 	run 0 wddm --list
-	[ "$(wc -l <"$T/out")" = 9 ] || fail "--list should name 9 scenarios"
+	[ "$(wc -l <"$T/out")" = 10 ] || fail "--list should name 10 scenarios"
 	grep -q "^break-levels " "$T/out" || fail "--list lacks break-levels"
 	run 0 wddm --scenario rotation --frames 4
 	grep -q "rotation: passed" "$T/out" || fail "rotation did not pass"

@@ -770,6 +770,11 @@ static const struct osm_scenario scenarios[] = {
 	 "DWM presents on 2 sources, pointer, child polls, a mode change, "
 	 "escapes, concurrently",
 	 "sim,max_outputs=2", NULL, sc_desktop},
+	{"desktop-faults",
+	 "the desktop on a device that invents interrupts and used entries "
+	 "and answers late",
+	 "sim,max_outputs=2",
+	 "badid:every=25,spurious-irq:every=11,delay:every=13@5", sc_desktop},
 	{"rotation", "commits rotated 90/180/270 and a path update", "sim",
 	 NULL, sc_rotation},
 	{"hotplug", "plug, resize twice, unplug; level-triggered event",
