@@ -9,8 +9,11 @@
 #include <string.h>
 
 #include "dod_internal.h"
+#include "viogpu/display.h"
 #include "viogpu/panic.h"
+#include "viogpu/power.h"
 #include "viogpu/present.h"
+#include "viogpu/surface.h"
 
 void dod_log(struct vg_dod *d, enum vg_log_level lvl, const char *fmt, ...)
 {

@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "viogpu/gpu.h"
 #include "viogpu/host.h"
 
 /* Exit codes: 0 the job did what it says, 1 the device or driver failed
@@ -114,5 +113,6 @@ int cmd_power_cycle(int argc, char **argv);
 int cmd_modes(int argc, char **argv);
 int cmd_follow(int argc, char **argv);
 int cmd_wddm(int argc, char **argv);
+int cmd_draw(int argc, char **argv);
 
 #endif

@@ -31,6 +31,8 @@ static void usage(FILE *f)
 		"after each\n"
 		"  wddm    the WDDM display-only layer driven as Windows "
 		"drives it\n"
+		"  draw    pixels, lines and rectangles through the display "
+		"server (viogpud)\n"
 		"\n"
 		"'viogpu COMMAND --help' describes each command and the "
 		"common options\n(--device, --faults, --heads, --ram, "
@@ -106,6 +108,8 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(argc - 1, argv + 1);
+	if (!strcmp(cmd, "draw"))
+		return cmd_draw(argc - 1, argv + 1);
 	if (!strcmp(cmd, "follow"))
 		return cmd_follow(argc - 1, argv + 1);
 	if (!strcmp(cmd, "modes"))

@@ -35,8 +35,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "viogpu/display.h"
 #include "viogpu/gpu.h"
 #include "viogpu/os.h"
+#include "viogpu/power.h"
 #include "viogpu/present.h"
 
 /* NTSTATUS values the layer returns. */

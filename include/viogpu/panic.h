@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #include "viogpu/status.h"
-#include "viogpu/wire.h"
+#include "viogpu/types.h"
 
 struct vg_gpu;
 
