@@ -1,0 +1,18 @@
+#!/bin/sh
+# Runs a cross-built Windows program under Wine, headless (no X display is
+# needed for console programs), in a private prefix under build-win/ that
+# is created on first use (wineboot -i, a few seconds once).  Meson's
+# exe_wrapper for the Windows build (cross/x86_64-w64-mingw32.txt).
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+: "${WINEPREFIX:=$root/build-win/wineprefix}"
+export WINEPREFIX
+export WINEDEBUG=-all
+unset DISPLAY WAYLAND_DISPLAY
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+	mkdir -p "$WINEPREFIX"
+	# Serialise first-time creation across parallel tests.
+	flock "$WINEPREFIX/.init.lock" sh -c \
+		'[ -f "$WINEPREFIX/system.reg" ] || wine wineboot -i >/dev/null 2>&1'
+fi
+exec wine "$@"
