@@ -13,7 +13,7 @@ FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
 MESON_SETUP = meson setup --wipe
 
 .PHONY: all deps build check demo bench bench-hdr fuzz format format-check clean \
-	windows windows-check
+	mutants windows windows-check
 
 all: build
 
@@ -83,6 +83,13 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 		-print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY)|ERROR|DONE'; \
 		test $${PIPESTATUS[0]} -eq 0
 
+# Plants each bug of tests/mutants in a scratch copy of the tree and runs
+# the fast suites against it (minutes; not part of check).  Fails below
+# MUTANTS_THRESHOLD percent killed.
+MUTANTS_THRESHOLD ?= 90
+mutants: deps
+	python3 scripts/mutants.py --threshold $(MUTANTS_THRESHOLD)
+
 demo: build
 	./$(BUILD)/viogpu demo
 
@@ -105,4 +112,5 @@ format-check:
 	if [ -n "$$out" ]; then echo "not clang-formatted (run make format):"; echo "$$out"; exit 1; fi
 
 clean:
-	rm -rf $(BUILD) $(TSAN_BUILD) $(REL_BUILD) $(FUZZ_BUILD) $(WIN_BUILD)
+	rm -rf $(BUILD) $(TSAN_BUILD) $(REL_BUILD) $(FUZZ_BUILD) build-mutants \
+		$(WIN_BUILD)

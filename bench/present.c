@@ -20,8 +20,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "viogpu/gpu.h"
+#include "viogpu/display.h"
 #include "viogpu/host.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
 
 static double now_s(void)
 {

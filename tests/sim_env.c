@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: MIT
+#include "viogpu/gpu.h"
+#include "viogpu/surface.h"
+
 #include "sim_env.h"
 
 #include <stdlib.h>

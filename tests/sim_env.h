@@ -10,8 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "viogpu/gpu.h"
 #include "viogpu/sim.h"
+#include "viogpu/types.h"
 
 struct env {
 	struct vg_sim *sim;

@@ -47,6 +47,19 @@ static void test_resp_ok_and_errors(void **state)
 				       sizeof(struct vg_resp_display_info),
 				       false, 0, &t),
 			 VG_E_PROTOCOL);
+	/* At the boundary: one byte short is refused, exactly enough is
+	 * taken. */
+	assert_int_equal(vg_resp_check(&h,
+				       sizeof(struct vg_resp_display_info) - 1,
+				       VG_RESP_OK_DISPLAY_INFO,
+				       sizeof(struct vg_resp_display_info),
+				       false, 0, &t),
+			 VG_E_PROTOCOL);
+	assert_int_equal(vg_resp_check(&h, sizeof(struct vg_resp_display_info),
+				       VG_RESP_OK_DISPLAY_INFO,
+				       sizeof(struct vg_resp_display_info),
+				       false, 0, &t),
+			 VG_OK);
 	/* Device errors carry their code. */
 	h.type = VG_RESP_ERR_OUT_OF_MEMORY;
 	assert_int_equal(vg_resp_check(&h, sizeof(h), VG_RESP_OK_NODATA,

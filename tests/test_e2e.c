@@ -17,8 +17,11 @@
 
 #include "image.h"
 #include "pattern.h"
+#include "viogpu/display.h"
 #include "viogpu/gpu.h"
 #include "viogpu/host.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
 
 static int failures;
 

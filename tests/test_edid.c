@@ -546,6 +546,38 @@ static void test_garbage(void **state)
 	assert_int_equal(vg_edid_parse(NULL, 0, NULL), VG_E_INVAL);
 }
 
+/* A detailed timing of w x h with pixel clock khz, from a DTD. */
+static bool has_dtd(uint32_t w, uint32_t h, uint32_t khz)
+{
+	for (unsigned i = 0; i < E.ntimings; i++)
+		if (E.timings[i].width == w && E.timings[i].height == h &&
+		    E.timings[i].pixel_clock_khz == khz &&
+		    E.timings[i].source == VG_TIMING_DETAILED)
+			return true;
+	return false;
+}
+
+/* DTDs fill the CTA block up to its checksum: the last one (bytes
+ * 109..126) counts like the others. */
+static void test_cta_dtds_end_at_byte_126(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_file("cta-dtds-to-126"), VG_OK);
+	assert_true(E.has_cta);
+	assert_int_equal(E.nvics, 14);
+	assert_true(has_dtd(1920, 1080, 148500)); /* the base block's */
+	assert_true(has_dtd(640, 480, 25170));
+	assert_true(has_dtd(800, 600, 40000));
+	assert_true(has_dtd(1024, 768, 65000));
+	assert_true(has_dtd(1280, 1024, 108000));
+	assert_true(has_dtd(1366, 768, 85500));
+	assert_true(has_dtd(1680, 1050, 119000)); /* ends at byte 126 */
+	unsigned dtds = 0;
+	for (unsigned i = 0; i < E.ntimings; i++)
+		dtds += E.timings[i].source == VG_TIMING_DETAILED;
+	assert_int_equal(dtds, 7);
+}
+
 static void test_cta_offsets(void **state)
 {
 	(void)state;
@@ -678,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_extension_count_lies),
 		cmocka_unit_test(test_hf_eeodb),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_cta_dtds_end_at_byte_126),
 		cmocka_unit_test(test_cta_offsets),
 		cmocka_unit_test(test_displayid_hostile),
 		cmocka_unit_test(test_limits),

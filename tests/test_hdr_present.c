@@ -22,10 +22,12 @@
 
 #include "convert.h"
 #include "viogpu/color.h"
+#include "viogpu/display.h"
 #include "viogpu/edid.h"
 #include "viogpu/gpu.h"
 #include "viogpu/present.h"
 #include "viogpu/sim.h"
+#include "viogpu/surface.h"
 
 #include "present_ref.h"
 #include "sim_env.h"

@@ -19,7 +19,12 @@
 
 #include <cmocka.h>
 
+#include "viogpu/display.h"
+#include "viogpu/gpu.h"
 #include "viogpu/host.h"
+#include "viogpu/power.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
 
 /* prepare's verdict and message for one request. */
 static vg_host_result try_prepare(const struct vg_host_request *rq, char *msg,

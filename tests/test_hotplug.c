@@ -8,6 +8,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "viogpu/display.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
+
 #include "sim_env.h"
 
 /* Waits (bounded) for the device's display event to reach the driver. */

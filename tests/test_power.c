@@ -7,6 +7,12 @@
  * the picture restored; nothing leaks, on the driver's side or the
  * device's.
  */
+#include "viogpu/display.h"
+#include "viogpu/gpu.h"
+#include "viogpu/power.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
+
 #include "sim_env.h"
 
 #define W 320

@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "viogpu/gpu.h"
+#include "viogpu/display.h"
+#include "viogpu/power.h"
 #include "viogpu/present.h"
 #include "viogpu/sim.h"
+#include "viogpu/surface.h"
 
 #include "present_ref.h"
 #include "sim_env.h"

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "viogpu/present.h"
+
 #include "blit.h"
 #include "convert.h"
 #include "cursor_shape.h"

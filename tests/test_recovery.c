@@ -8,6 +8,11 @@
  * 3 CREATE_2D, 4 ATTACH_BACKING, 5 SET_SCANOUT, 6 TRANSFER, 7 FLUSH (the
  * first present), 8 TRANSFER, 9 FLUSH (the second).
  */
+#include "viogpu/display.h"
+#include "viogpu/gpu.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
+
 #include "sim_env.h"
 
 #define W 320

@@ -15,10 +15,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "viogpu/display.h"
 #include "viogpu/gpu.h"
+#include "viogpu/present.h"
 #include "viogpu/sim.h"
+#include "viogpu/surface.h"
 
 #include "sim_env.h"
+#include "wire.h" /* the device model is driven on the wire here */
 
 /* ---- bring-up and displays ---- */
 

@@ -11,7 +11,7 @@
 
 #include "mock_os.h"
 #include "virtqueue.h"
-#include "viogpu/wire.h"
+#include "wire.h"
 
 /* The device's view: it consumes avail entries and writes used ones. */
 struct fake_dev {

@@ -11,7 +11,9 @@
 #include <linux/virtio_pci.h>
 #include <linux/virtio_ring.h>
 
-#include "viogpu/wire.h"
+#include "viogpu/types.h"
+
+#include "wire.h"
 
 #define SAME_SIZE(ours, theirs) assert_int_equal(sizeof(ours), sizeof(theirs))
 #define SAME_OFF(ours, theirs, fo, ft)                                         \

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: MIT
+#include "viogpu/display.h"
+#include "viogpu/gpu.h"
+#include "viogpu/surface.h"
+
 #include "cli.h"
 
 #include <errno.h>

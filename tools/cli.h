@@ -7,7 +7,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "viogpu/gpu.h"
 #include "viogpu/host.h"
 
 /* Exit codes: 0 the job did what it says, 1 the device or driver failed

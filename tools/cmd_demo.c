@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "viogpu/gpu.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
+
 #include "cli.h"
 #include "image.h"
 #include "pattern.h"

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "viogpu/display.h"
+
 #include "cli.h"
 #include "edid_text.h"
 

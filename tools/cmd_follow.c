@@ -6,6 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "viogpu/display.h"
+#include "viogpu/gpu.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
+
 #include "cli.h"
 #include "pattern.h"
 

@@ -2,6 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "viogpu/display.h"
+#include "viogpu/gpu.h"
+
 #include "cli.h"
 #include "edid_text.h"
 

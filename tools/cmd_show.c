@@ -4,6 +4,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "viogpu/display.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
+
 #include "cli.h"
 #include "image.h"
 #include "pattern.h"

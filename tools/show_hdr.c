@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "image.h"
+#include "viogpu/display.h"
+#include "viogpu/surface.h"
 #include "pattern.h"
 
 bool show_hdr_flags_given(const struct show_hdr_flags *f)

@@ -27,9 +27,11 @@
  *
  * Threading: prepare, start, power_cycle, set_display and close are
  * called by one thread at a time (the one that drives the gpu; close with
- * nothing else running).  screendump and counters may be called from any
- * thread while the gpu is in use: both backends lock inside.  The gpu
- * follows include/viogpu/gpu.h.
+ * nothing else running).  screendump may be called from any thread while
+ * the gpu is in use: both backends lock inside.  counters reads the
+ * driver's stats too, which gpu.h asks callers to serialize with the other
+ * calls on that gpu: call it from the thread that drives the gpu (or with
+ * that thread idle).  The gpu follows include/viogpu/gpu.h.
  */
 #ifndef VIOGPU_HOST_H
 #define VIOGPU_HOST_H

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Present from a source image, and cursor shapes: what WDDM's
+ * Present and cursor: a framebuffer's dirty rectangles to the host
+ * (vg_gpu_present), a source image with moves and dirty rectangles
+ * (vg_gpu_present_source) and cursor shapes: what WDDM's
  * DxgkDdiPresentDisplayOnly and DxgkDdiSetPointerShape hand a display-only
  * driver, in the driver's own terms.
  *
@@ -15,8 +17,14 @@
  *     180: (FW - 1 - sx, FH - 1 - sy)
  *     270: (FW - 1 - sy, sx)
  *
- * Threading: as every vg_gpu call, serialized by the caller.  The source
- * pixels and the shape bits are read during the call only (not kept).
+ * Ownership: the caller owns everything it passes; the source pixels, the
+ * rectangles, the cursor image and the shape bits are read during the
+ * call only (not kept).  The cursor is remembered by the driver (its own
+ * copy on the device) and shown again after a reset or power-up.
+ *
+ * Threading: as every vg_gpu call, serialized by the caller (gpu.h).
+ * Outside D0 these return VG_E_POWER at once, and VG_E_TAKEN_BACK after
+ * vg_gpu_take_back (power.h); they never wait for a power transition.
  */
 #ifndef VIOGPU_PRESENT_H
 #define VIOGPU_PRESENT_H
@@ -24,9 +32,23 @@
 #include <stdint.h>
 
 #include "viogpu/status.h"
-#include "viogpu/wire.h" /* struct vg_rect */
+#include "viogpu/types.h"
 
-struct vg_gpu;
+/*
+ * Copies the dirty rectangles of fb to the host and flushes them to every
+ * head showing fb.  All transfers and flushes are queued behind one
+ * notification; returns when the device has completed the last (fenced)
+ * flush.  n == 0 presents the whole frame.
+ */
+vg_status vg_gpu_present(struct vg_gpu *gpu, struct vg_fb *fb,
+			 const struct vg_rect *dirty, unsigned n);
+
+/* Cursor: image is 64x64 0xAARRGGBB; NULL hides the cursor. */
+vg_status vg_gpu_cursor_update(struct vg_gpu *gpu, uint32_t head,
+			       const uint32_t *image64, uint32_t hot_x,
+			       uint32_t hot_y, uint32_t x, uint32_t y);
+vg_status vg_gpu_cursor_move(struct vg_gpu *gpu, uint32_t head, uint32_t x,
+			     uint32_t y);
 
 /* The path's rotation, as D3DKMDT_VPPR_IDENTITY / ROTATE90 / 180 / 270,
  * with the mapping above. */

@@ -93,6 +93,13 @@ vg_status vg_sim_get_cursor(struct vg_sim *sim, unsigned head,
 vg_status vg_sim_set_display(struct vg_sim *sim, unsigned head, bool enabled,
 			     uint32_t width, uint32_t height);
 
+/* Host-side monitor swap: head's EDID becomes bytes (1..1024, copied;
+ * kept across later mode changes, as a configured EDID is) and the
+ * display event is raised; the preferred size stays.  For hot-plug tests
+ * where only the EDID's content changes. */
+vg_status vg_sim_set_edid(struct vg_sim *sim, unsigned head,
+			  const uint8_t *bytes, uint32_t len);
+
 /* Between the driver's D3 and D0: lose_state (hibernate) resets the
  * device to power-on state; otherwise (sleep) it keeps its state. */
 vg_status vg_sim_power_cycle(struct vg_sim *sim, bool lose_state);

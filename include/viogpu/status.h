@@ -30,6 +30,8 @@ typedef enum vg_status {
 	VG_E_NEEDS_RESET =
 		-11,	  /* the device set DEVICE_NEEDS_RESET or FAILED */
 	VG_E_POWER = -12, /* the device is not in D0 (or is changing state) */
+	/* vg_gpu_take_back ran and vg_gpu_restart has not (power.h) */
+	VG_E_TAKEN_BACK = -13,
 
 	/* The device answered with an ERR_* response: -(0x100 + code -
 	 * 0x1200).  Codes without a name here still map into the range. */

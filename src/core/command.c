@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "viogpu/wire.h"
+#include "wire.h"
 
 #define IND_OFFSET 2048u
 #define IND_CAPACITY                                                           \

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "viogpu/os.h"
-#include "viogpu/wire.h"
+#include "wire.h"
 
 struct vg_gpu;
 struct vg_req;

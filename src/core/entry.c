@@ -130,11 +130,47 @@ vg_status vg_gpu_reset(struct vg_gpu *gpu)
 	/* The recovery itself: the power check only. */
 	if (vg_gpu_power_state(gpu) != VG_POWER_D0)
 		return VG_E_POWER;
+	if (gpu->taken_back)
+		return vg_gpu_restart(gpu);
 	return vg_gpu_recover(gpu);
+}
+
+vg_status vg_gpu_take_back(struct vg_gpu *gpu)
+{
+	if (vg_gpu_power_state(gpu) != VG_POWER_D0)
+		return VG_E_POWER;
+	if (gpu->taken_back)
+		return VG_OK;
+	vg_gpu_log(gpu, VG_LOG_WARN, "taking the device back (reset)");
+	vg_status st = vg_device_take_back(gpu);
+	/* A device that never showed the reset still holds what it had:
+	 * nothing changes, the caller may try again. */
+	if (st == VG_OK)
+		gpu->taken_back = true;
+	return st;
+}
+
+vg_status vg_gpu_restart(struct vg_gpu *gpu)
+{
+	if (vg_gpu_power_state(gpu) != VG_POWER_D0)
+		return VG_E_POWER;
+	if (!gpu->taken_back)
+		return VG_OK;
+	/* Restart and rebuild; on failure the device is marked hung and
+	 * stays taken back, so only this call (or vg_gpu_reset) retries. */
+	vg_status st = vg_gpu_recover(gpu);
+	if (st == VG_OK)
+		gpu->taken_back = false;
+	return st;
 }
 
 vg_status vg_gpu_watchdog(struct vg_gpu *gpu, bool *did_reset)
 {
+	if (did_reset)
+		*did_reset = false;
+	/* Taken back: the layer above restarts it. */
+	if (gpu->taken_back)
+		return VG_E_TAKEN_BACK;
 	/* In D3 there is no device to watch. */
 	bool hung = vg_gpu_power_state(gpu) == VG_POWER_D0 &&
 		    vg_gpu_device_hung(gpu);
@@ -152,6 +188,8 @@ vg_status vg_gpu_set_power(struct vg_gpu *gpu, enum vg_power_state state,
 		return VG_E_INVAL;
 	if (now == VG_POWER_CHANGING)
 		return VG_E_POWER;
+	if (gpu->taken_back)
+		return VG_E_TAKEN_BACK;
 	if (now == state)
 		return VG_OK;
 	return vg_power_set(gpu, state, reason);

@@ -119,9 +119,9 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 			gpu->scanout_fb[h] = NULL;
 		gpu->hung = true;
 	}
-	/* Outside D0 the device is not told anything (it was reset when it
-	 * went down); internal operations only, so nothing here resets. */
-	bool d0 = vg_gpu_power_state(gpu) == VG_POWER_D0;
+	/* Outside D0 or taken back the device is not told anything (it was
+	 * reset); internal operations only, so nothing here resets. */
+	bool d0 = vg_gpu_power_state(gpu) == VG_POWER_D0 && !gpu->taken_back;
 	for (uint32_t h = 0; d0 && h < gpu->num_scanouts; h++)
 		if (gpu->scanout_fb[h])
 			(void)vg_scanout_set(gpu, h, NULL);
@@ -180,6 +180,10 @@ void vg_gpu_get_stats(const struct vg_gpu *gpu, struct vg_gpu_stats *s)
 		s->bad_used_entries += q[i]->vq.stats.bad_used_id +
 				       q[i]->vq.stats.bad_used_len +
 				       q[i]->vq.stats.bad_used_idx;
+		if (q[i] == &gpu->ctrl)
+			for (const struct vg_req *r = q[i]->free_list; r;
+			     r = r->next)
+				s->free_requests++;
 		gpu->os->ops->unlock(gpu->os, q[i]->lock);
 	}
 	s->interrupts = __atomic_load_n(&gpu->interrupts, __ATOMIC_RELAXED);

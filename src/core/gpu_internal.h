@@ -8,7 +8,12 @@
 #include "commands.h"
 #include "resources.h"
 #include "transport.h"
+#include "viogpu/display.h"
 #include "viogpu/gpu.h"
+#include "viogpu/power.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
+#include "wire.h"
 
 #define VG_CTRLQ 0
 #define VG_CURSORQ 1
@@ -40,7 +45,9 @@ struct vg_gpu {
 	struct vg_cmdq cursor;
 	bool irq_connected;
 	bool driver_ok;
-	bool hung;		       /* a command timed out */
+	bool hung; /* a command timed out */
+	/* vg_gpu_take_back ran, vg_gpu_restart has not: the gate refuses */
+	bool taken_back;
 	volatile uint32_t needs_reset; /* set by the DPC; atomic */
 	uint32_t isr_pending; /* ISR bits the DPC has not seen; atomic */
 	uint64_t resets;
@@ -112,7 +119,8 @@ vg_status vg_fb_to_device(struct vg_gpu *gpu, struct vg_fb *fb,
 vg_status vg_cursor_restore(struct vg_gpu *gpu);
 /*
  * The one check at the top of every public call that talks to the device:
- * VG_E_POWER outside D0, and with options.auto_recover a hung device is
+ * VG_E_POWER outside D0, VG_E_TAKEN_BACK between vg_gpu_take_back and
+ * vg_gpu_restart, and with options.auto_recover a hung device is
  * recovered (vg_gpu_recover) first.  Internal operations never call it.
  */
 vg_status vg_gpu_gate(struct vg_gpu *gpu);
@@ -132,8 +140,8 @@ void vg_gpu_dpc(void *ctx);
 /* Resets the device and, once it shows the reset, takes back all it
  * held: abandoned requests, quarantined resources, every framebuffer (now
  * off the device); clears the hung marks.  A failed reset takes nothing. */
-vg_status vg_gpu_take_back(struct vg_gpu *gpu);
-/* vg_gpu_take_back, renegotiate, re-enable the queues, DRIVER_OK. */
+vg_status vg_device_take_back(struct vg_gpu *gpu);
+/* vg_device_take_back, renegotiate, re-enable the queues, DRIVER_OK. */
 vg_status vg_gpu_restart_device(struct vg_gpu *gpu);
 /* Recreates every framebuffer, scanout and the cursor on the device. */
 vg_status vg_gpu_rebuild(struct vg_gpu *gpu);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The D0 <-> D3 state machine (see vg_gpu_set_power in gpu.h). */
+/* The D0 <-> D3 state machine (see vg_gpu_set_power in power.h). */
 #include "gpu_internal.h"
 
 const char *vg_power_reason_str(enum vg_power_reason reason)
@@ -48,7 +48,7 @@ static vg_status power_down(struct vg_gpu *gpu, enum vg_power_reason reason)
 
 	/* The device owns nothing now: abandoned requests and quarantined
 	 * resources are ours again. */
-	(void)vg_gpu_take_back(gpu);
+	(void)vg_device_take_back(gpu);
 	if (gpu->irq_connected)
 		gpu->os->ops->irq_disconnect(gpu->os);
 	gpu->irq_connected = false;

@@ -10,7 +10,7 @@
  */
 #include "gpu_internal.h"
 
-vg_status vg_gpu_take_back(struct vg_gpu *gpu)
+vg_status vg_device_take_back(struct vg_gpu *gpu)
 {
 	vg_status st = vg_tp_reset(&gpu->tp);
 
@@ -32,7 +32,7 @@ vg_status vg_gpu_restart_device(struct vg_gpu *gpu)
 	uint64_t had = gpu->tp.driver_features;
 	vg_status st;
 
-	st = vg_gpu_take_back(gpu);
+	st = vg_device_take_back(gpu);
 	if (st != VG_OK)
 		return st;
 	/* The rings were laid out for these features: insist on them. */
@@ -110,6 +110,9 @@ vg_status vg_gpu_gate(struct vg_gpu *gpu)
 {
 	if (__atomic_load_n(&gpu->power, __ATOMIC_ACQUIRE) != VG_POWER_D0)
 		return VG_E_POWER;
+	/* The layer above restarts it, not auto_recover. */
+	if (gpu->taken_back)
+		return VG_E_TAKEN_BACK;
 	/* Flags only: no register read on the fast path. */
 	if (gpu->opt.auto_recover &&
 	    (gpu->hung || __atomic_load_n(&gpu->needs_reset, __ATOMIC_ACQUIRE)))

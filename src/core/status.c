@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "viogpu/status.h"
-#include "viogpu/wire.h"
+#include "wire.h"
 
 const char *vg_status_str(vg_status st)
 {
@@ -29,6 +29,8 @@ const char *vg_status_str(vg_status st)
 		return "device needs reset";
 	case VG_E_POWER:
 		return "device is powered down (not in D0)";
+	case VG_E_TAKEN_BACK:
+		return "device taken back, not restarted (vg_gpu_restart)";
 	case VG_E_DEVICE_UNSPEC:
 		return "device refused the command (ERR_UNSPEC)";
 	case VG_E_DEVICE_OUT_OF_MEMORY:

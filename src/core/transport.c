@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "viogpu/wire.h"
+#include "wire.h"
 
 #define PCI_VENDOR_REDHAT_QUMRANET 0x1af4
 #define PCI_DEVICE_VIRTIO_GPU 0x1050

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "viogpu/wire.h"
+#include "wire.h"
 
 /*
  * Layout in the ring block: desc[size] | avail: flags idx ring[size]

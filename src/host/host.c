@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "viogpu/gpu.h"
+
 #include "host_internal.h"
 
 /* Every kind of device; the first one is the default.  QEMU is driven

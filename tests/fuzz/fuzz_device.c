@@ -23,8 +23,12 @@
 #include <string.h>
 
 #include "../mock_os.h"
+#include "viogpu/display.h"
 #include "viogpu/gpu.h"
-#include "viogpu/wire.h"
+#include "viogpu/power.h"
+#include "viogpu/present.h"
+#include "viogpu/surface.h"
+#include "wire.h"
 
 #define BAR 4
 #define COMMON_OFF 0x0000

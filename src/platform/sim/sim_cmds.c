@@ -482,6 +482,17 @@ void sim_head_set_mode(struct vg_sim *s, unsigned head, bool enabled,
 	}
 }
 
+void sim_head_set_edid(struct vg_sim *s, unsigned head, const uint8_t *bytes,
+		       uint32_t len)
+{
+	struct sim_head *h = &s->heads[head];
+
+	memset(h->edid, 0, sizeof(h->edid));
+	memcpy(h->edid, bytes, len);
+	h->edid_size = len;
+	h->edid_given = true;
+}
+
 vg_status sim_head_screendump(struct vg_sim *s, unsigned head,
 			      uint32_t **pixels, uint32_t *width,
 			      uint32_t *height)

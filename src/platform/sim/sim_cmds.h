@@ -13,8 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "viogpu/sim.h"
 #include "viogpu/status.h"
-#include "viogpu/wire.h"
+#include "wire.h"
 
 struct vg_sim;
 
@@ -33,6 +34,9 @@ void sim_cmds_reset(struct vg_sim *s);
 /* Sets a head's preferred mode and regenerates its EDID. */
 void sim_head_set_mode(struct vg_sim *s, unsigned head, bool enabled,
 		       uint32_t width, uint32_t height);
+/* Head's EDID becomes bytes (len 1..1024), kept across mode changes. */
+void sim_head_set_edid(struct vg_sim *s, unsigned head, const uint8_t *bytes,
+		       uint32_t len);
 /* Copy of what head shows; the caller frees *pixels. */
 vg_status sim_head_screendump(struct vg_sim *s, unsigned head,
 			      uint32_t **pixels, uint32_t *width,

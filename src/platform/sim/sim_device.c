@@ -301,6 +301,13 @@ static void handle_chain(struct vg_sim *s, unsigned qidx, uint16_t head)
 		} else {
 			resp_len = sim_cmd_execute(s, cmd, len, resp);
 			memcpy(&r, resp, sizeof(r));
+			if (act.edid_size && r.type == VG_RESP_OK_EDID &&
+			    resp_len >= sizeof(struct vg_resp_edid)) {
+				struct vg_resp_edid e;
+				memcpy(&e, resp, sizeof(e));
+				e.size = act.edid_size;
+				memcpy(resp, &e, sizeof(e));
+			}
 		}
 		if (r.type >= VG_RESP_ERR_UNSPEC)
 			s->error_responses++;

@@ -43,6 +43,10 @@
  *   event-storm@N   count N display-change events (events_read |=
  *                         DISPLAY, config interrupt), then the command
  *                         runs normally
+ *   edid-size@N     bytes a GET_EDID answer claims an EDID of N bytes (the
+ *                         1024-byte field holds the real one): a size
+ *                         beyond the field is a lie the driver must
+ *                         refuse; other commands run normally
  *
  * Several terms may match one command: the effects combine (the longest
  * delay, the first error code, the first response lie).  Each matching
@@ -61,7 +65,7 @@
 #include <strings.h>
 
 #include "viogpu/sim.h"
-#include "viogpu/wire.h"
+#include "wire.h"
 
 struct name_val {
 	const char *name;
@@ -83,6 +87,7 @@ static const struct name_val kinds[] = {
 	{"stall", SIM_FAULT_STALL},
 	{"needs-reset", SIM_FAULT_NEEDS_RESET},
 	{"event-storm", SIM_FAULT_EVENT_STORM},
+	{"edid-size", SIM_FAULT_EDID_SIZE},
 };
 
 static const struct name_val cmd_types[] = {
@@ -148,7 +153,8 @@ static bool parse_num(const char *s, size_t len, uint64_t max, uint64_t *out)
 static bool kind_has_arg(enum sim_fault_kind k)
 {
 	return k == SIM_FAULT_DELAY || k == SIM_FAULT_LATE ||
-	       k == SIM_FAULT_ERROR || k == SIM_FAULT_EVENT_STORM;
+	       k == SIM_FAULT_ERROR || k == SIM_FAULT_EVENT_STORM ||
+	       k == SIM_FAULT_EDID_SIZE;
 }
 
 /* Parses one term s[0..len); on error returns a reason. */
@@ -229,6 +235,10 @@ static const char *parse_term(const char *s, size_t len, struct sim_fault *f)
 	} else if (f->kind == SIM_FAULT_EVENT_STORM) {
 		if (!parse_num(arg, al, 100000, &v))
 			return "event-storm needs a count 1..100000";
+		f->arg = (uint32_t)v;
+	} else if (f->kind == SIM_FAULT_EDID_SIZE) {
+		if (!parse_num(arg, al, 0xffffffffu, &v))
+			return "edid-size needs bytes 1..4294967295";
 		f->arg = (uint32_t)v;
 	} else {
 		if (!parse_num(arg, al, 3600000, &v))
@@ -377,6 +387,10 @@ void sim_faults_match(const struct sim_faults *f, uint64_t ctrl_seq,
 			break;
 		case SIM_FAULT_EVENT_STORM:
 			act->storm += t->arg;
+			break;
+		case SIM_FAULT_EDID_SIZE:
+			if (!act->edid_size)
+				act->edid_size = t->arg;
 			break;
 		}
 	}

@@ -26,6 +26,7 @@ enum sim_fault_kind {
 	SIM_FAULT_STALL,
 	SIM_FAULT_NEEDS_RESET,
 	SIM_FAULT_EVENT_STORM,
+	SIM_FAULT_EDID_SIZE,
 };
 
 enum sim_fault_sel {
@@ -68,7 +69,8 @@ struct sim_fault_action {
 	bool lost_irq;
 	bool stall;
 	bool needs_reset;
-	uint32_t storm; /* display events to raise */
+	uint32_t storm;	    /* display events to raise */
+	uint32_t edid_size; /* edid-size@N: GET_EDID's size field, 0 off */
 };
 
 /* NULL or "" gives no terms.  On a bad term: VG_E_INVAL and one line on

@@ -30,7 +30,7 @@
  * never valid DMA addresses. */
 #define SIM_MEM_BASE 0x100000000ull
 #include "viogpu/sim.h"
-#include "viogpu/wire.h"
+#include "wire.h"
 
 #define SIM_NUM_QUEUES 2
 #define SIM_CTRLQ 0

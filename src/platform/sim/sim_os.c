@@ -415,6 +415,18 @@ vg_status vg_sim_set_display(struct vg_sim *sim, unsigned head, bool enabled,
 	return VG_OK;
 }
 
+vg_status vg_sim_set_edid(struct vg_sim *sim, unsigned head,
+			  const uint8_t *bytes, uint32_t len)
+{
+	if (head >= sim->cfg.num_scanouts || !bytes || len == 0 || len > 1024)
+		return VG_E_INVAL;
+	pthread_mutex_lock(&sim->lock);
+	sim_head_set_edid(sim, head, bytes, len);
+	sim_device_display_event_locked(sim);
+	pthread_mutex_unlock(&sim->lock);
+	return VG_OK;
+}
+
 void vg_sim_fail_alloc_at(struct vg_sim *sim, long n)
 {
 	atomic_store(&sim->fail_alloc_at,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * pagemem.h on Windows.  Windows cannot stitch scattered pages of one
- * file into a contiguous view with mmap(MAP_FIXED) (only with placeholder
- * views, MapViewOfFile3, which Wine lacks), so the two views are kept
+ * file into a contiguous view as mmap(MAP_FIXED) does (short of
+ * placeholder views, MapViewOfFile3, not tried), so the two views are kept
  * apart instead: each allocation's CPU view is its own VirtualAlloc
  * (zeroed, contiguous), and its device view is a set of blocks in a
  * "guest-physical" space of cfg->bytes pages, dev_base + page * 4096, laid

@@ -284,6 +284,31 @@ def cta_hdr():
     return b0 + b1
 
 
+def cta_dtds_to_126():
+    """A CTA block whose DTDs fill it exactly: six DTDs from byte 19, the
+    last one ending at byte 126 (the checksum follows)."""
+    b0 = base(vendor='VGT', product=0x0126, serial=126, size=(60, 34),
+              descriptors=[dtd(148500, 1920, 280, 1080, 45, 88, 44, 4, 5,
+                               600, 340),
+                           range_limits(24, 75, 15, 140, 600),
+                           text(0xfc, 'DTDs to 126')],
+              extensions=1)
+    svds = [0x90, 0x04, 0x05, 0x01, 0x02, 0x03, 0x11, 0x12, 0x13, 0x14,
+            0x1f, 0x20, 0x21, 0x22]  # 14 SVDs: 15 bytes of data blocks
+    dtds = [
+        dtd(25170, 640, 160, 480, 45, 16, 96, 10, 2, 600, 340),
+        dtd(40000, 800, 256, 600, 28, 40, 128, 1, 4, 600, 340),
+        dtd(65000, 1024, 320, 768, 38, 24, 136, 3, 6, 600, 340),
+        dtd(108000, 1280, 408, 1024, 42, 48, 112, 1, 3, 600, 340),
+        dtd(85500, 1366, 426, 768, 30, 70, 143, 3, 3, 600, 340),
+        # The last DTD: bytes 109..126.
+        dtd(119000, 1680, 160, 1050, 30, 48, 32, 3, 6, 600, 340),
+    ]
+    b1 = cta(db(2, svds), dtds=dtds, flags=0xf0)
+    assert b1[2] == 19 and 19 + 6 * 18 == 127
+    return b0 + b1
+
+
 def displayid13():
     b0 = base(vendor='VGT', product=0x0013, serial=13,
               descriptors=[dtd(148500, 1920, 280, 1080, 45, 88, 44, 4, 5,
@@ -412,6 +437,7 @@ CORPUS = {
     'v14-strings': v14_strings,
     'v12-square': v12_square,
     'cta-hdr': cta_hdr,
+    'cta-dtds-to-126': cta_dtds_to_126,
     'cta-hf-eeodb': hf_eeodb,
     'displayid13': displayid13,
     'displayid20': displayid20,

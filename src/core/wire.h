@@ -6,22 +6,18 @@
  * <linux/virtio_gpu.h>.  All fields are little-endian on the wire; the
  * core runs on little-endian hosts only (x86, arm64) and says so at
  * compile time.
+ *
+ * Private to the core, its tests and the device model (which speaks the
+ * device's side of this format): public headers never include it.  The
+ * shared public pieces (struct vg_rect, VG_MAX_SCANOUTS, the VG_F_*
+ * feature bits) are in include/viogpu/types.h.
  */
-#ifndef VIOGPU_WIRE_H
-#define VIOGPU_WIRE_H
+#ifndef VG_CORE_WIRE_H
+#define VG_CORE_WIRE_H
 
 #include <stdint.h>
 
-/* ---- device feature bits ------------------------------------------------ */
-#define VG_F_VIRGL 0
-#define VG_F_EDID 1
-#define VG_F_RESOURCE_UUID 2
-#define VG_F_RESOURCE_BLOB 3
-#define VG_F_CONTEXT_INIT 4
-#define VG_F_RING_INDIRECT_DESC 28
-#define VG_F_RING_EVENT_IDX 29
-#define VG_F_VERSION_1 32
-#define VG_F_ACCESS_PLATFORM 33
+#include "viogpu/types.h"
 
 /* ---- command and response types ------------------------------------------ */
 enum vg_cmd_type {
@@ -55,7 +51,6 @@ enum vg_cmd_type {
 };
 
 #define VG_FLAG_FENCE (1u << 0)
-#define VG_MAX_SCANOUTS 16
 
 /* Formats (only the 32-bit 2D ones). */
 enum vg_format {
@@ -76,10 +71,6 @@ struct vg_ctrl_hdr {
 	uint32_t ctx_id;
 	uint8_t ring_idx;
 	uint8_t padding[3];
-};
-
-struct vg_rect {
-	uint32_t x, y, width, height;
 };
 
 struct vg_resp_display_info {
