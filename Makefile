@@ -12,8 +12,8 @@ FUZZ_SECONDS ?= 30
 FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
 MESON_SETUP = meson setup --wipe
 
-.PHONY: all deps build check demo bench bench-hdr fuzz format format-check clean \
-	mutants windows windows-check
+.PHONY: all deps build check demo demo-server bench bench-hdr fuzz format \
+	format-check clean mutants windows windows-check
 
 all: build
 
@@ -92,6 +92,21 @@ mutants: deps
 
 demo: build
 	./$(BUILD)/viogpu demo
+
+# The display server on the device model: viogpud, a scripted
+# `viogpu draw`, and the device's own picture saved as demo-server.png
+# when the daemon exits (SIGTERM).
+DEMO_SOCK ?= $(BUILD)/demo-server.sock
+demo-server: build
+	@./$(BUILD)/viogpud --device sim --socket $(DEMO_SOCK) \
+		--screendump-on-exit demo-server.png & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null' EXIT; \
+	for i in $$(seq 200); do [ -S $(DEMO_SOCK) ] && break; sleep 0.05; done; \
+	printf '%s\n' 'clear 0x101830' 'fill 40 40 300 200 0x2060c0' \
+		'rect 40 40 300 200 0xffffff' 'line 40 40 339 239 0xffd000' \
+		'line 339 40 40 239 0xffd000' 'pixel 190 140 0xff0000' 'swap' | \
+		./$(BUILD)/viogpu draw --socket $(DEMO_SOCK) && \
+	kill $$pid && wait $$pid && echo "wrote demo-server.png"
 
 bench: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD)

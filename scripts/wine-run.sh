@@ -15,4 +15,9 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
 	flock "$WINEPREFIX/.init.lock" sh -c \
 		'[ -f "$WINEPREFIX/system.reg" ] || wine wineboot -i >/dev/null 2>&1'
 fi
+# A server that outlives each program by 10 s: the one wine starts by
+# itself exits the moment its last program does, and a test starting in
+# that moment dies with "wine client error: recvmsg: Connection reset by
+# peer" (seen here).  Exits 2 when one already runs; it goes away by itself.
+wineserver -p10 2>/dev/null || true
 exec wine "$@"

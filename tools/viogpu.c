@@ -29,6 +29,10 @@ static void usage(FILE *f)
 		"timing\n"
 		"  power-cycle  D0 -> D3 -> D0 cycles, checking the picture "
 		"after each\n"
+#ifndef _WIN32
+		"  draw    pixels, lines and rectangles through the display "
+		"server (viogpud)\n"
+#endif
 		"\n"
 		"'viogpu COMMAND --help' describes each command and the "
 		"common options\n(--device, --faults, --heads, --ram, "
@@ -104,6 +108,10 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(argc - 1, argv + 1);
+#ifndef _WIN32 /* the display server is Linux-only (Unix sockets) */
+	if (!strcmp(cmd, "draw"))
+		return cmd_draw(argc - 1, argv + 1);
+#endif
 	if (!strcmp(cmd, "follow"))
 		return cmd_follow(argc - 1, argv + 1);
 	if (!strcmp(cmd, "modes"))

@@ -1,0 +1,1269 @@
+// SPDX-License-Identifier: MIT
+/*
+ * viogpud end to end on the device model (--device sim): each test starts
+ * its own daemon on a private socket and stops it in its teardown (which
+ * cmocka runs even when the test failed), checking that SIGTERM leaves no
+ * socket file and a zero exit.  Pictures are checked two ways: the front
+ * buffer through GET_BUFFER, and the device's own screendump, which the
+ * daemon writes at exit (--screendump-on-exit), against a rendering of
+ * the same operations by the plain rules below (not src/server/draw.c).
+ * Readiness is polled with deadlines; nothing sleeps a fixed time.
+ *
+ * VIOGPUD and VIOGPU (the environment, set by meson) name the binaries.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <grp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "viogpu/client.h"
+
+struct daemon {
+	char dir[64];
+	char sock[128];
+	char dump[128];
+	pid_t pid;
+	uint32_t w, h; /* head 0's mode */
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/* Waits up to 20 ms (a poll on nothing: readiness loops' pacing). */
+static void tick(void)
+{
+	poll(NULL, 0, 20);
+}
+
+static pid_t spawn(char *const argv[], int in_fd)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Whatever becomes of the test (a sanitizer abort skips the
+		 * teardown), its daemon goes too. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (in_fd >= 0)
+			dup2(in_fd, 0);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Waits for pid up to ms; returns its wait status or -1 on timeout. */
+static int wait_for(pid_t pid, uint64_t ms)
+{
+	uint64_t end = now_ms() + ms;
+	int st;
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			return st;
+		if (now_ms() > end)
+			return -1;
+		tick();
+	}
+}
+
+static struct vgp_client *connect_to(const struct daemon *d)
+{
+	struct vgp_client *c = NULL;
+	assert_int_equal(vgp_client_connect(d->sock, &c), 0);
+	return c;
+}
+
+static void get_info(struct vgp_client *c, struct vgp_info *in)
+{
+	size_t got;
+	assert_int_equal(vgp_client_call(c, VGP_GET_INFO, NULL, 0, -1, in,
+					 sizeof(*in), &got, NULL),
+			 VGP_OK);
+	assert_int_equal(got, sizeof(*in));
+}
+
+static int start_daemon(void **state)
+{
+	struct daemon *d = calloc(1, sizeof(*d));
+	const char *bin = getenv("VIOGPUD");
+	assert_non_null(d);
+	assert_non_null(bin);
+	strcpy(d->dir, "/tmp/viogpud-test-XXXXXX");
+	assert_non_null(mkdtemp(d->dir));
+	chmod(d->dir, 0755); /* the second-uid test connects from nobody */
+	snprintf(d->sock, sizeof(d->sock), "%s/s.sock", d->dir);
+	snprintf(d->dump, sizeof(d->dump), "%s/dump.png", d->dir);
+	const char *dev = getenv("VIOGPUD_DEVICE");
+	char *argv[] = {(char *)bin, "--device", (char *)(dev ? dev : "sim"),
+			"--socket",  d->sock,	 "--screendump-on-exit",
+			d->dump,     NULL};
+	d->pid = spawn(argv, -1);
+	assert_true(d->pid > 0);
+	*state = d;
+	/* Ready when it accepts a connection; 20 s for a loaded machine. */
+	uint64_t end = now_ms() + 20000;
+	struct vgp_client *c = NULL;
+	while (vgp_client_connect(d->sock, &c) != 0) {
+		assert_true(now_ms() < end);
+		assert_int_equal(waitpid(d->pid, NULL, WNOHANG), 0);
+		tick();
+	}
+	struct vgp_info in;
+	get_info(c, &in);
+	vgp_client_close(c);
+	assert_true(in.nheads >= 1);
+	d->w = in.heads[0].width;
+	d->h = in.heads[0].height;
+	assert_true(d->w >= 64 && d->h >= 64);
+	return 0;
+}
+
+/* SIGTERM; the daemon must exit 0 and leave no socket file.  Returns 0
+ * if it did (teardowns must not fail after a failed test's assert). */
+static int stop(struct daemon *d)
+{
+	int ok = 0;
+	if (d->pid > 0) {
+		/* Its children (QEMU on --device qemu) must go with it. */
+		pid_t kids[16];
+		int nkids = 0;
+		char path[300];
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)d->pid);
+		DIR *tasks = opendir(path);
+		struct dirent *t;
+		while (tasks && (t = readdir(tasks))) {
+			if (t->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path),
+				 "/proc/%d/task/%s/children", (int)d->pid,
+				 t->d_name);
+			FILE *f = fopen(path, "r");
+			while (f && nkids < 16 &&
+			       fscanf(f, "%d", &kids[nkids]) == 1)
+				nkids++;
+			if (f)
+				fclose(f);
+		}
+		if (tasks)
+			closedir(tasks);
+		if (getenv("VIOGPUD_DEVICE") && !nkids)
+			ok = -1; /* QEMU was expected */
+		kill(d->pid, SIGTERM);
+		int st = wait_for(d->pid, 20000);
+		if (st == -1) {
+			kill(d->pid, SIGKILL);
+			waitpid(d->pid, NULL, 0);
+			ok = -1;
+		} else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			ok = -1;
+		}
+		d->pid = 0;
+		uint64_t end = now_ms() + 10000;
+		for (int k = 0; k < nkids; k++)
+			while (kill(kids[k], 0) == 0) {
+				if (now_ms() > end) {
+					ok = -1;
+					break;
+				}
+				tick();
+			}
+	}
+	if (access(d->sock, F_OK) == 0)
+		ok = -1;
+	return ok;
+}
+
+static int stop_daemon(void **state)
+{
+	struct daemon *d = *state;
+	int rc = stop(d);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d->dir);
+	if (system(cmd) != 0)
+		rc = -1;
+	free(d);
+	return rc;
+}
+
+/* ---- the plain rules ------------------------------------------------ */
+
+struct canvas {
+	uint32_t *px;
+	uint32_t w, h;
+};
+
+static void plot(struct canvas *c, int64_t x, int64_t y, uint32_t color)
+{
+	if (x >= 0 && y >= 0 && x < c->w && y < c->h)
+		c->px[y * c->w + x] = color;
+}
+
+/* The seed's Bresenham, step by step. */
+static void ref_line(struct canvas *c, int64_t x1, int64_t y1, int64_t x2,
+		     int64_t y2, uint32_t color)
+{
+	int64_t dx = llabs(x2 - x1), dy = llabs(y2 - y1);
+	int64_t sx = x1 < x2 ? 1 : -1, sy = y1 < y2 ? 1 : -1;
+	int64_t err = dx - dy;
+	for (;;) {
+		plot(c, x1, y1, color);
+		if (x1 == x2 && y1 == y2)
+			break;
+		int64_t e2 = 2 * err;
+		if (e2 > -dy) {
+			err -= dy;
+			x1 += sx;
+		}
+		if (e2 < dx) {
+			err += dx;
+			y1 += sy;
+		}
+	}
+}
+
+static void ref_rect(struct canvas *c, int64_t x, int64_t y, int64_t w,
+		     int64_t h, uint32_t color, int fill)
+{
+	for (int64_t j = y; j < y + h; j++)
+		for (int64_t i = x; i < x + w; i++)
+			if (fill || j == y || j == y + h - 1 || i == x ||
+			    i == x + w - 1)
+				plot(c, i, j, color);
+}
+
+/* One scripted scene: ops as `viogpu draw` takes them, applied to the
+ * back buffer by the plain rules; `swap` copies back to front. */
+static const char *const scene[] = {
+	"clear",
+	"0x102030",
+	"line",
+	"-50",
+	"-20",
+	"300",
+	"200",
+	"0xff0000",
+	"line",
+	"5",
+	"400",
+	"60",
+	"-3",
+	"0x00ff00",
+	"rect",
+	"-4",
+	"10",
+	"30",
+	"20",
+	"0x0000ff",
+	"fill",
+	"40",
+	"40",
+	"7",
+	"5",
+	"0xffff00",
+	"pixel",
+	"3",
+	"3",
+	"0xffffff",
+	"clear-pixel",
+	"41",
+	"41",
+	"line",
+	"-300000",
+	"5",
+	"300000",
+	"7",
+	"0xff00ff",
+	"swap",
+	/* drawn after the last swap: must not show */
+	"fill",
+	"0",
+	"0",
+	"20",
+	"20",
+	"0xabcdef",
+};
+
+static void ref_scene(struct canvas *front, struct canvas *back)
+{
+	size_t n = sizeof(scene) / sizeof(scene[0]);
+	for (size_t i = 0; i < n;) {
+		const char *op = scene[i];
+#define A(k) strtoll(scene[i + (k)], NULL, 0)
+		if (!strcmp(op, "clear")) {
+			for (size_t p = 0; p < (size_t)back->w * back->h; p++)
+				back->px[p] = (uint32_t)A(1);
+			i += 2;
+		} else if (!strcmp(op, "line")) {
+			ref_line(back, A(1), A(2), A(3), A(4), (uint32_t)A(5));
+			i += 6;
+		} else if (!strcmp(op, "rect") || !strcmp(op, "fill")) {
+			ref_rect(back, A(1), A(2), A(3), A(4), (uint32_t)A(5),
+				 op[0] == 'f');
+			i += 6;
+		} else if (!strcmp(op, "pixel")) {
+			plot(back, A(1), A(2), (uint32_t)A(3));
+			i += 4;
+		} else if (!strcmp(op, "clear-pixel")) {
+			plot(back, A(1), A(2), 0);
+			i += 3;
+		} else {
+			assert_string_equal(op, "swap");
+			memcpy(front->px, back->px,
+			       (size_t)back->w * back->h * 4);
+			i += 1;
+		}
+#undef A
+	}
+}
+
+static struct canvas canvas_new(uint32_t w, uint32_t h)
+{
+	struct canvas c = {calloc((size_t)w * h, 4), w, h};
+	assert_non_null(c.px);
+	return c;
+}
+
+/* A head's front buffer through GET_BUFFER. */
+static struct canvas get_buffer_of(struct vgp_client *c, uint32_t head,
+				   int *status)
+{
+	struct vgp_get_buffer g = {head, 0};
+	struct vgp_buffer_reply br;
+	struct canvas out = {0};
+	size_t got;
+	int fd = -1;
+	*status = vgp_client_call(c, VGP_GET_BUFFER, &g, sizeof(g), -1, &br,
+				  sizeof(br), &got, &fd);
+	if (*status != VGP_OK)
+		return out;
+	assert_int_equal(got, sizeof(br));
+	assert_true(fd >= 0);
+	assert_int_equal(br.pitch, 4 * br.width);
+	void *m = mmap(NULL, br.size, PROT_READ, MAP_SHARED, fd, 0);
+	assert_true(m != MAP_FAILED);
+	out = canvas_new(br.width, br.height);
+	memcpy(out.px, m, (size_t)br.width * br.height * 4);
+	munmap(m, br.size);
+	close(fd);
+	return out;
+}
+
+static struct canvas get_buffer(struct vgp_client *c, int *status)
+{
+	return get_buffer_of(c, 0, status);
+}
+
+static void assert_same(const struct canvas *a, const struct canvas *b)
+{
+	assert_int_equal(a->w, b->w);
+	assert_int_equal(a->h, b->h);
+	for (size_t p = 0; p < (size_t)a->w * a->h; p++)
+		if ((a->px[p] & 0xffffff) != (b->px[p] & 0xffffff)) {
+			print_error(
+				"pixel (%zu,%zu): 0x%06x, expected 0x%06x\n",
+				p % a->w, p / a->w, a->px[p] & 0xffffff,
+				b->px[p] & 0xffffff);
+			fail();
+		}
+}
+
+/* Stops the daemon and compares the device's own screendump with want. */
+static void assert_screendump(struct daemon *d, const struct canvas *want)
+{
+	assert_int_equal(stop(d), 0);
+	struct canvas got;
+	char err[200];
+	assert_int_equal(
+		vg_png_read(d->dump, &got.px, &got.w, &got.h, err, sizeof(err)),
+		0);
+	assert_same(&got, want);
+	free(got.px);
+}
+
+static int run_draw(const struct daemon *d, const char *const *ops, size_t n,
+		    int in_fd)
+{
+	const char *argv[64] = {getenv("VIOGPU"), "draw", "--socket", d->sock};
+	size_t k = 4;
+	assert_non_null(argv[0]);
+	assert_true(k + n < 64);
+	for (size_t i = 0; i < n; i++)
+		argv[k++] = ops[i];
+	argv[k] = NULL;
+	pid_t pid = spawn((char *const *)argv, in_fd);
+	int st = wait_for(pid, 30000);
+	assert_true(st != -1);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* viogpu draw's operations, checked on the device's screendump and by
+ * GET_BUFFER, equal the plain rules' rendering; what was drawn after the
+ * last swap does not show. */
+static void test_draw_cli_matches_rules(void **state)
+{
+	struct daemon *d = *state;
+	size_t n = sizeof(scene) / sizeof(scene[0]);
+	struct canvas front = canvas_new(d->w, d->h),
+		      back = canvas_new(d->w, d->h);
+
+	ref_scene(&front, &back);
+	assert_int_equal(run_draw(d, scene, n, -1), 0);
+	struct vgp_client *c = connect_to(d);
+	int st;
+	struct canvas got = get_buffer(c, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_same(&got, &front);
+	free(got.px);
+	vgp_client_close(c);
+	assert_screendump(d, &front);
+	free(front.px);
+	free(back.px);
+}
+
+/* The same operations one per line on stdin, and bad ones refused with
+ * their position before anything is sent (exit 2, picture untouched). */
+static void test_draw_cli_stdin_and_refusals(void **state)
+{
+	struct daemon *d = *state;
+	char path[160];
+	snprintf(path, sizeof(path), "%s/ops.txt", d->dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "clear 0x112233\n# comment\n\nline 0 0 40 9 0x00ff00\n"
+		   "swap\n");
+	fclose(f);
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(run_draw(d, NULL, 0, fd), 0);
+	close(fd);
+
+	/* The third op is bad: the first two must not reach the head. */
+	static const char *const bad[] = {
+		"clear", "0xffffff", "swap", "line", "1", "2", "3", "0x00ff00"};
+	assert_int_equal(run_draw(d, bad, 8, -1), 2);
+	static const char *const bad2[] = {"pixel", "1", "x", "0x000000"};
+	assert_int_equal(run_draw(d, bad2, 4, -1), 2);
+	static const char *const bad3[] = {"fill", "0", "0",
+					   "-1",   "1", "0xff0000"};
+	assert_int_equal(run_draw(d, bad3, 6, -1), 2);
+	static const char *const bad4[] = {"pixel", "0", "0", "0xff00001"};
+	assert_int_equal(run_draw(d, bad4, 4, -1), 2);
+	static const char *const bad5[] = {"blit"};
+	assert_int_equal(run_draw(d, bad5, 1, -1), 2);
+
+	struct canvas want = canvas_new(d->w, d->h),
+		      back = canvas_new(d->w, d->h);
+	for (size_t p = 0; p < (size_t)d->w * d->h; p++)
+		back.px[p] = 0x112233;
+	ref_line(&back, 0, 0, 40, 9, 0x00ff00);
+	memcpy(want.px, back.px, (size_t)d->w * d->h * 4);
+	assert_screendump(d, &want);
+	free(want.px);
+	free(back.px);
+}
+
+static uint32_t create(struct vgp_client *c, uint32_t flags, uint32_t head,
+		       uint32_t w, uint32_t h,
+		       const struct vgp_access_entry *acl, uint32_t nacl,
+		       struct vgp_surface_reply *sr, int *fd, int *status)
+{
+	struct {
+		struct vgp_create_surface s;
+		struct vgp_access_entry a[VGP_MAX_ACCESS];
+	} req = {{flags, head, w, h, VGP_FORMAT_XRGB8888, 0, nacl, 0}, {{0}}};
+	size_t got;
+	if (nacl)
+		memcpy(req.a, acl, nacl * sizeof(*acl));
+	*fd = -1;
+	*status = vgp_client_call(c, VGP_CREATE_SURFACE, &req,
+				  sizeof(req.s) + nacl * sizeof(*acl), -1, sr,
+				  sizeof(*sr), &got, fd);
+	return *status == VGP_OK ? sr->handle : 0;
+}
+
+static int call_simple(struct vgp_client *c, uint32_t code, const void *b,
+		       size_t len)
+{
+	return vgp_client_call(c, code, b, len, -1, NULL, 0, NULL, NULL);
+}
+
+/* Through the library: requests into the back buffer (seen in the
+ * shared mapping), the front unchanged until SWAP_BUFFERS, the back kept
+ * after it (copy semantics), BLIT from a client memfd, and the client's
+ * own drawing in shared memory shown by PRESENT_DAMAGE. */
+static void test_client_library(void **state)
+{
+	struct daemon *d = *state;
+	struct vgp_client *c = connect_to(d);
+	struct vgp_surface_reply sr;
+	int fd, st;
+	uint32_t hd =
+		create(c, VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE, 0,
+		       0, 0, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_int_equal(sr.width, d->w);
+	assert_true(fd >= 0);
+	uint32_t *map =
+		mmap(NULL, sr.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_true(map != MAP_FAILED);
+	struct canvas front = canvas_new(d->w, d->h),
+		      back = canvas_new(d->w, d->h);
+
+	struct vgp_line l = {hd, 3, 7, 90, 50, 0xff8000};
+	assert_int_equal(call_simple(c, VGP_DRAW_LINE, &l, sizeof(l)), VGP_OK);
+	ref_line(&back, 3, 7, 90, 50, 0xff8000);
+	assert_int_equal(map[7 * (sr.pitch / 4) + 3], 0xff8000);
+	struct canvas got = get_buffer(c, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_same(&got, &front); /* not swapped yet: still black */
+	free(got.px);
+	struct vgp_surface_ref ref = {hd, 0};
+	assert_int_equal(call_simple(c, VGP_SWAP_BUFFERS, &ref, sizeof(ref)),
+			 VGP_OK);
+	memcpy(front.px, back.px, (size_t)d->w * d->h * 4);
+	/* Copy semantics: the back buffer keeps the line. */
+	assert_int_equal(map[7 * (sr.pitch / 4) + 3], 0xff8000);
+
+	/* BLIT a 4x3 block from a sealed memfd, partly off the left edge. */
+	int src = memfd_create("src", MFD_ALLOW_SEALING);
+	assert_true(src >= 0);
+	uint32_t blk[12];
+	for (int i = 0; i < 12; i++)
+		blk[i] = 0x010101u * (uint32_t)(i + 1);
+	assert_int_equal(write(src, blk, sizeof(blk)), sizeof(blk));
+	assert_int_equal(fcntl(src, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+	struct vgp_blit b = {hd, 16, 0, -1, 20, 4, 3};
+	assert_int_equal(vgp_client_call(c, VGP_BLIT, &b, sizeof(b), src, NULL,
+					 0, NULL, NULL),
+			 VGP_OK);
+	close(src);
+	for (int y = 0; y < 3; y++)
+		for (int x = 0; x < 4; x++)
+			plot(&back, x - 1, 20 + y, blk[y * 4 + x]);
+	/* The client draws into shared memory itself. */
+	for (int x = 60; x < 70; x++)
+		map[30 * (sr.pitch / 4) + x] = 0x00ffee;
+	ref_rect(&back, 60, 30, 10, 1, 0x00ffee, 1);
+	struct {
+		struct vgp_present_damage d;
+		struct vgp_damage_rect r;
+	} pd = {{hd, 1}, {60, 30, 10, 1}};
+	assert_int_equal(call_simple(c, VGP_PRESENT_DAMAGE, &pd, sizeof(pd)),
+			 VGP_OK);
+	/* PRESENT_DAMAGE on a head shows the damage: the blit too. */
+	memcpy(front.px, back.px, (size_t)d->w * d->h * 4);
+	got = get_buffer(c, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_same(&got, &front);
+	free(got.px);
+	/* A non-primary has no front: swap refused. */
+	uint32_t off = create(c, 0, 0, 8, 8, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	ref.handle = off;
+	assert_int_equal(call_simple(c, VGP_SWAP_BUFFERS, &ref, sizeof(ref)),
+			 VGP_E_BAD_REQUEST);
+	ref.handle = hd;
+	assert_int_equal(call_simple(c, VGP_CLOSE_SURFACE, &ref, sizeof(ref)),
+			 VGP_OK);
+	/* A closed handle stays dead. */
+	assert_int_equal(call_simple(c, VGP_SWAP_BUFFERS, &ref, sizeof(ref)),
+			 VGP_E_NO_SUCH_SURFACE);
+	munmap(map, (size_t)d->w * d->h * 4);
+	vgp_client_close(c);
+	assert_screendump(d, &front);
+	free(front.px);
+	free(back.px);
+}
+
+/* Two clients: private surfaces and handles are invisible to the other;
+ * shared ones open by name under the rules; a primary's head is one
+ * client's; restricted content is not readable by the other. */
+static void test_two_clients(void **state)
+{
+	struct daemon *d = *state;
+	struct vgp_client *a = connect_to(d), *b = connect_to(d);
+	struct vgp_surface_reply sa, sb;
+	int fd, st;
+
+	uint32_t priv = create(a, 0, 0, 16, 16, NULL, 0, &sa, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	assert_int_equal(sa.name, 0); /* nothing to open it by */
+	/* B names A's handle: nothing on B's connection. */
+	struct vgp_pixel px = {priv, 1, 1, 0xffffff};
+	assert_int_equal(call_simple(b, VGP_DRAW_PIXEL, &px, sizeof(px)),
+			 VGP_E_NO_SUCH_SURFACE);
+	struct vgp_open_surface op = {0, VGP_OPEN_READ, 0};
+	size_t got;
+	assert_int_equal(vgp_client_call(b, VGP_OPEN_SURFACE, &op, sizeof(op),
+					 -1, &sb, sizeof(sb), &got, NULL),
+			 VGP_E_NO_SUCH_SURFACE);
+
+	/* Shared: B opens it, draws, A sees it in its mapping. */
+	create(a, VGP_SURFACE_SHARED_RESOURCE, 0, 16, 16, NULL, 0, &sa, &fd,
+	       &st);
+	assert_int_equal(st, VGP_OK);
+	uint32_t *amap = mmap(NULL, sa.size, PROT_READ, MAP_SHARED, fd, 0);
+	assert_true(amap != MAP_FAILED);
+	close(fd);
+	assert_true(sa.name != 0);
+	op = (struct vgp_open_surface){sa.name, VGP_OPEN_WRITE, 0};
+	fd = -1;
+	assert_int_equal(vgp_client_call(b, VGP_OPEN_SURFACE, &op, sizeof(op),
+					 -1, &sb, sizeof(sb), &got, &fd),
+			 VGP_OK);
+	if (fd >= 0)
+		close(fd);
+	px = (struct vgp_pixel){sb.handle, 2, 3, 0x123456};
+	assert_int_equal(call_simple(b, VGP_DRAW_PIXEL, &px, sizeof(px)),
+			 VGP_OK);
+	assert_int_equal(amap[3 * 16 + 2], 0x123456);
+	munmap(amap, sa.size);
+	/* The creator opens its own surface a second time and closes that
+	 * handle: the surface stays (only the creating handle releases). */
+	struct vgp_surface_reply sa2;
+	op.mode = VGP_OPEN_READ;
+	fd = -1;
+	assert_int_equal(vgp_client_call(a, VGP_OPEN_SURFACE, &op, sizeof(op),
+					 -1, &sa2, sizeof(sa2), &got, &fd),
+			 VGP_OK);
+	if (fd >= 0)
+		close(fd);
+	struct vgp_surface_ref r2 = {sa2.handle, 0};
+	assert_int_equal(call_simple(a, VGP_CLOSE_SURFACE, &r2, sizeof(r2)),
+			 VGP_OK);
+	assert_int_equal(call_simple(b, VGP_DRAW_PIXEL, &px, sizeof(px)),
+			 VGP_OK);
+	/* The creator closes it: B's handle names nothing any more. */
+	r2.handle = sa.handle;
+	assert_int_equal(call_simple(a, VGP_CLOSE_SURFACE, &r2, sizeof(r2)),
+			 VGP_OK);
+	assert_int_equal(call_simple(b, VGP_DRAW_PIXEL, &px, sizeof(px)),
+			 VGP_E_NO_SUCH_SURFACE);
+
+	/* Restricted content on the head: B cannot read the front. */
+	uint32_t prim =
+		create(a,
+		       VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE |
+			       VGP_SURFACE_RESTRICTED_CONTENT,
+		       0, 0, 0, NULL, 0, &sa, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	struct canvas c = get_buffer(b, &st);
+	assert_int_equal(st, VGP_E_ACCESS_DENIED);
+	c = get_buffer(a, &st);
+	assert_int_equal(st, VGP_OK);
+	free(c.px);
+	op = (struct vgp_open_surface){sa.name, VGP_OPEN_READ, 0};
+	assert_int_equal(vgp_client_call(b, VGP_OPEN_SURFACE, &op, sizeof(op),
+					 -1, &sb, sizeof(sb), &got, NULL),
+			 VGP_E_ACCESS_DENIED);
+	/* Write-only opens are allowed, without a mapping. */
+	op.mode = VGP_OPEN_WRITE;
+	fd = -1;
+	assert_int_equal(vgp_client_call(b, VGP_OPEN_SURFACE, &op, sizeof(op),
+					 -1, &sb, sizeof(sb), &got, &fd),
+			 VGP_OK);
+	assert_int_equal(fd, -1);
+	assert_int_equal(sb.size, 0);
+	/* The head is A's: B gets no primary on it, nor a mode change. */
+	create(b, VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE, 0, 0, 0,
+	       NULL, 0, &sb, &fd, &st);
+	assert_int_equal(st, VGP_E_ACCESS_DENIED);
+	struct vgp_set_mode sm = {0, 640, 480, 0};
+	assert_int_equal(call_simple(b, VGP_SET_MODE, &sm, sizeof(sm)),
+			 VGP_E_ACCESS_DENIED);
+	/* Seed 004's rules come back with their names. */
+	create(b, VGP_SURFACE_PRIMARY, 0, 0, 0, NULL, 0, &sb, &fd, &st);
+	assert_int_equal(st, VGP_E_INVALID_ALLOCATION_USAGE);
+	create(b, VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE, 9, 0, 0,
+	       NULL, 0, &sb, &fd, &st);
+	assert_int_equal(st, VGP_E_INVALID_VIDPN_SOURCEID);
+	(void)prim;
+	vgp_client_close(b);
+	vgp_client_close(a);
+}
+
+/* A client that dies holding a head gives it back its previous content:
+ * here what `viogpu draw` left there. */
+static void test_dying_client_restores_head(void **state)
+{
+	struct daemon *d = *state;
+	static const char *const ops[] = {"fill", "5",	      "5",   "30",
+					  "20",	  "0x00ff00", "swap"};
+	assert_int_equal(run_draw(d, ops, 7, -1), 0);
+	struct canvas want = canvas_new(d->w, d->h);
+	ref_rect(&want, 5, 5, 30, 20, 0x00ff00, 1);
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct vgp_client *c;
+		struct vgp_surface_reply sr;
+		int fd, st;
+		if (vgp_client_connect(d->sock, &c))
+			_exit(3);
+		uint32_t h = create(
+			c, VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE, 0,
+			0, 0, NULL, 0, &sr, &fd, &st);
+		struct vgp_clear cl = {h, 0xff0000};
+		struct vgp_surface_ref ref = {h, 0};
+		if (st != VGP_OK ||
+		    call_simple(c, VGP_CLEAR, &cl, sizeof(cl)) != VGP_OK ||
+		    call_simple(c, VGP_SWAP_BUFFERS, &ref, sizeof(ref)) !=
+			    VGP_OK)
+			_exit(4);
+		/* Wait to be killed, holding the head. */
+		if (write(1, "", 0) < 0)
+			_exit(5);
+		for (;;)
+			pause();
+	}
+	/* Until it has swapped, the front is ours; poll for red. */
+	struct vgp_client *c = connect_to(d);
+	uint64_t end = now_ms() + 20000;
+	int st;
+	for (;;) {
+		struct canvas got = get_buffer(c, &st);
+		assert_int_equal(st, VGP_OK);
+		uint32_t p = got.px[0];
+		free(got.px);
+		if (p == 0xff0000)
+			break;
+		assert_true(now_ms() < end);
+		assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);
+		tick();
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* The daemon sees the hang-up; poll until the head is given back. */
+	end = now_ms() + 20000;
+	for (;;) {
+		struct canvas got = get_buffer(c, &st);
+		if (st == VGP_OK && got.px[0] == 0) {
+			assert_same(&got, &want);
+			free(got.px);
+			break;
+		}
+		free(got.px);
+		assert_true(now_ms() < end);
+		tick();
+	}
+	vgp_client_close(c);
+	assert_screendump(d, &want);
+	free(want.px);
+}
+
+static int count_fds(pid_t pid)
+{
+	char path[64];
+	int n = 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	assert_non_null(dir);
+	while ((e = readdir(dir)))
+		n += e->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
+/* Surface memory the daemon maps: its memfd mappings. */
+static int count_surface_maps(pid_t pid)
+{
+	char path[64], line[512];
+	int n = 0;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, "memfd:viogpu-surface") != NULL;
+	fclose(f);
+	return n;
+}
+
+static int raw_connect(const struct daemon *d)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	assert_true(s >= 0);
+	strcpy(a.sun_path, d->sock);
+	assert_int_equal(connect(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	return s;
+}
+
+/* Sends raw bytes (and an fd when fd >= 0); returns the reply's status,
+ * or -1 when the server closed the connection instead. */
+static int raw_call_fds(int s, const void *buf, size_t n, const int *fds,
+			size_t nfds);
+static int raw_call(int s, const void *buf, size_t n, int fd)
+{
+	return raw_call_fds(s, buf, n, &fd, fd >= 0 ? 1 : 0);
+}
+
+static int raw_call_fds(int s, const void *buf, size_t n, const int *fds,
+			size_t nfds)
+{
+	struct iovec iov = {(void *)buf, n};
+	union {
+		struct cmsghdr al;
+		char sp[CMSG_SPACE(2 * sizeof(int))];
+	} ctl;
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+	if (nfds) {
+		memset(&ctl, 0, sizeof(ctl));
+		m.msg_control = ctl.sp;
+		m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
+	}
+	if (sendmsg(s, &m, MSG_NOSIGNAL) != (ssize_t)n)
+		return -1;
+	struct vgp_reply_hdr h;
+	ssize_t r = recv(s, &h, sizeof(h), 0);
+	if (r != (ssize_t)sizeof(h))
+		return -1;
+	return (int)h.status;
+}
+
+/* Bad records get an error reply or a closed connection; another client
+ * keeps working throughout; the daemon's fds come back to their count. */
+static void test_bad_input(void **state)
+{
+	struct daemon *d = *state;
+	struct vgp_client *good = connect_to(d);
+	struct vgp_surface_reply sr;
+	int fd, st;
+	uint32_t h = create(good, 0, 0, 8, 8, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	struct vgp_pixel px = {h, 1, 1, 0xff};
+	int before = count_fds(d->pid);
+	int maps_before = count_surface_maps(d->pid);
+	assert_true(maps_before >= 1);
+
+	for (int round = 0; round < 3; round++) {
+		int s = raw_connect(d);
+		unsigned char buf[700];
+		memset(buf, 0, sizeof(buf));
+		struct vgp_req_hdr hd = {VGP_DRAW_PIXEL, 8, 1,
+					 VGP_VERSION_MAJOR, 0};
+		/* short: less than a header */
+		memcpy(buf, &hd, sizeof(hd));
+		st = raw_call(s, buf, 8, -1);
+		assert_true(st == -1 || st == VGP_E_TRUNCATED ||
+			    st == VGP_E_BAD_REQUEST);
+		if (st == -1) {
+			close(s);
+			s = raw_connect(d);
+		}
+		/* oversized: more than VGP_MAX_REQUEST */
+		hd.length = sizeof(buf);
+		memcpy(buf, &hd, sizeof(hd));
+		st = raw_call(s, buf, sizeof(buf), -1);
+		assert_true(st == -1 || st == VGP_E_OVERSIZED);
+		if (st == -1) {
+			close(s);
+			s = raw_connect(d);
+		}
+		/* wrong version */
+		hd = (struct vgp_req_hdr){VGP_GET_INFO, 16, 2, 99, 0};
+		st = raw_call(s, &hd, sizeof(hd), -1);
+		assert_true(st == -1 || st == VGP_E_VERSION_MISMATCH);
+		if (st == -1) {
+			close(s);
+			s = raw_connect(d);
+		}
+		/* an fd where none belongs */
+		struct {
+			struct vgp_req_hdr h;
+			struct vgp_pixel p;
+		} rq = {{VGP_DRAW_PIXEL, 32, 3, VGP_VERSION_MAJOR, 0},
+			{1, 0, 0, 0}};
+		int pipefd[2];
+		assert_int_equal(pipe(pipefd), 0);
+		st = raw_call(s, &rq, sizeof(rq), pipefd[0]);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		assert_true(st == -1 || st == VGP_E_BAD_FD);
+		/* two sealed memfds on a BLIT: one too many */
+		if (st != -1) {
+			int mf[2];
+			for (int k = 0; k < 2; k++) {
+				mf[k] = memfd_create("x", MFD_ALLOW_SEALING);
+				assert_true(mf[k] >= 0);
+				assert_int_equal(ftruncate(mf[k], 4096), 0);
+				assert_int_equal(fcntl(mf[k], F_ADD_SEALS,
+						       F_SEAL_SHRINK),
+						 0);
+			}
+			struct {
+				struct vgp_req_hdr h;
+				struct vgp_blit b;
+			} bl = {{VGP_BLIT, 48, 5, VGP_VERSION_MAJOR, 0},
+				{1, 16, 0, 0, 0, 4, 4}};
+			st = raw_call_fds(s, &bl, sizeof(bl), mf, 2);
+			close(mf[0]);
+			close(mf[1]);
+			assert_true(st == -1 || st == VGP_E_BAD_FD);
+		}
+		/* unknown code */
+		hd = (struct vgp_req_hdr){0x0022fffc, 16, 4, VGP_VERSION_MAJOR,
+					  0};
+		if (st != -1) {
+			st = raw_call(s, &hd, sizeof(hd), -1);
+			assert_true(st == -1 || st == VGP_E_UNKNOWN_CODE);
+		}
+		/* the other client is undisturbed */
+		assert_int_equal(
+			call_simple(good, VGP_DRAW_PIXEL, &px, sizeof(px)),
+			VGP_OK);
+		/* a bad client that also holds a surface */
+		struct vgp_client *bad;
+		assert_int_equal(vgp_client_adopt(s, &bad), 0);
+		create(bad, VGP_SURFACE_SHARED_RESOURCE, 0, 64, 64, NULL, 0,
+		       &sr, &fd, &st);
+		assert_int_equal(st, VGP_OK);
+		close(fd);
+		vgp_client_close(bad);
+	}
+	/* The hang-ups are seen in the daemon's next poll: wait for the
+	 * count (deadline), it must come back exactly. */
+	/* Random records: any length up to past the limit, the header
+	 * half the time valid in version, codes near the real ones. */
+	srand(12);
+	int s = raw_connect(d);
+	for (int k = 0; k < 2000; k++) {
+		unsigned char buf[600];
+		size_t n = (size_t)rand() % sizeof(buf);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (unsigned char)rand();
+		if (n >= 16) {
+			struct vgp_req_hdr hd = {
+				0x00220000u | ((uint32_t)rand() & 0xffffu),
+				(uint32_t)(rand() % 3 ? n : (size_t)rand()),
+				(uint32_t)k,
+				(uint16_t)(rand() % 2 ? VGP_VERSION_MAJOR
+						      : (unsigned)rand()),
+				0};
+			memcpy(buf, &hd, sizeof(hd));
+		}
+		if (raw_call(s, buf, n, -1) == -1) {
+			close(s);
+			s = raw_connect(d);
+		}
+	}
+	close(s);
+	assert_int_equal(call_simple(good, VGP_DRAW_PIXEL, &px, sizeof(px)),
+			 VGP_OK);
+	uint64_t end = now_ms() + 20000;
+	while (count_fds(d->pid) != before ||
+	       count_surface_maps(d->pid) != maps_before) {
+		assert_true(now_ms() < end);
+		tick();
+	}
+	assert_int_equal(call_simple(good, VGP_DRAW_PIXEL, &px, sizeof(px)),
+			 VGP_OK);
+	vgp_client_close(good);
+}
+
+/* Per-connection limits: 64 surfaces, 512 MiB of surface memory; a
+ * refused create leaves the client working. */
+static void test_client_limits(void **state)
+{
+	struct daemon *d = *state;
+	struct vgp_client *c = connect_to(d);
+	struct vgp_surface_reply sr;
+	int fd, st, made = 0;
+	for (;;) {
+		create(c, 0, 0, 16, 16, NULL, 0, &sr, &fd, &st);
+		if (st != VGP_OK)
+			break;
+		close(fd);
+		assert_true(++made <= 64);
+	}
+	assert_int_equal(st, VGP_E_LIMIT);
+	assert_int_equal(made, 64);
+	vgp_client_close(c);
+	/* Bytes: two 256 MiB surfaces fit (memfds stay sparse), a third
+	 * does not. */
+	c = connect_to(d);
+	for (int k = 0; k < 2; k++) {
+		create(c, 0, 0, 8192, 8192, NULL, 0, &sr, &fd, &st);
+		assert_int_equal(st, VGP_OK);
+		close(fd);
+	}
+	create(c, 0, 0, 8192, 8192, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_E_NO_MEMORY);
+	/* The allowance is spent exactly: even 1 KiB more is refused, and
+	 * the connection still answers. */
+	create(c, 0, 0, 16, 16, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_E_NO_MEMORY);
+	struct vgp_info in;
+	get_info(c, &in);
+	vgp_client_close(c);
+}
+
+/* A client that sends requests and never reads the replies is cut off;
+ * the other client is answered all along. */
+static void test_non_reader_cut_off(void **state)
+{
+	struct daemon *d = *state;
+	struct vgp_client *good = connect_to(d);
+	/* A daemon that waited on the non-reader would leave this one
+	 * unanswered: fail in 10 s rather than hang. */
+	struct timeval tv = {10, 0};
+	assert_int_equal(setsockopt(vgp_client_fd(good), SOL_SOCKET,
+				    SO_RCVTIMEO, &tv, sizeof(tv)),
+			 0);
+	int s = raw_connect(d);
+	struct vgp_req_hdr hd = {VGP_GET_INFO, 16, 1, VGP_VERSION_MAJOR, 0};
+	struct vgp_info in;
+	int sent = 0;
+	uint64_t end = now_ms() + 30000;
+	/* GET_INFO replies are ~16 KiB: the daemon's send buffer for this
+	 * socket fills after a few dozen. */
+	for (;;) {
+		ssize_t r =
+			send(s, &hd, sizeof(hd), MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (r < 0 && errno != EAGAIN)
+			break; /* cut off: EPIPE / ECONNRESET */
+		if (r > 0)
+			sent++;
+		else {
+			get_info(good, &in);
+			tick();
+		}
+		if (sent % 16 == 0)
+			get_info(good, &in);
+		/* cut off shows as POLLHUP on our side */
+		struct pollfd p = {s, 0, 0};
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP))
+			break;
+		assert_true(now_ms() < end);
+	}
+	assert_true(sent > 1);
+	get_info(good, &in);
+	close(s);
+	vgp_client_close(good);
+}
+
+/* SET_MODE on a two-head model's second head, then viogpu draw --head 1
+ * draws there and only there. */
+static void test_draw_second_head(void **state)
+{
+	struct daemon *d = *state;
+	char sock[160];
+	snprintf(sock, sizeof(sock), "%s/two.sock", d->dir);
+	char *argv[] = {getenv("VIOGPUD"), "--device", "sim", "--heads", "2",
+			"--socket",	   sock,       NULL};
+	pid_t pid = spawn(argv, -1);
+	struct vgp_client *c = NULL;
+	uint64_t end = now_ms() + 20000;
+	while (vgp_client_connect(sock, &c) != 0) {
+		assert_true(now_ms() < end);
+		tick();
+	}
+	struct vgp_info in;
+	get_info(c, &in);
+	assert_int_equal(in.nheads, 2);
+	/* The model's second head starts without a mode: give it one. */
+	struct vgp_set_mode sm = {1, 640, 480, 0};
+	assert_int_equal(call_simple(c, VGP_SET_MODE, &sm, sizeof(sm)), VGP_OK);
+	get_info(c, &in);
+	assert_int_equal(in.heads[1].width, 640);
+	assert_int_equal(in.heads[1].height, 480);
+	sm.head = 2;
+	assert_int_equal(call_simple(c, VGP_SET_MODE, &sm, sizeof(sm)),
+			 VGP_E_INVALID_VIDPN_SOURCEID);
+	char *draw[] = {getenv("VIOGPU"),
+			"draw",
+			"--socket",
+			sock,
+			"--head",
+			"1",
+			"fill",
+			"0",
+			"0",
+			"10",
+			"10",
+			"0x00ff00",
+			"swap",
+			NULL};
+	int st = wait_for(spawn(draw, -1), 30000);
+	assert_true(st != -1 && WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	struct canvas h1 = get_buffer_of(c, 1, &st);
+	assert_int_equal(st, VGP_OK);
+	struct canvas want = canvas_new(in.heads[1].width, in.heads[1].height);
+	ref_rect(&want, 0, 0, 10, 10, 0x00ff00, 1);
+	assert_same(&h1, &want);
+	free(h1.px);
+	free(want.px);
+	struct canvas h0 = get_buffer_of(c, 0, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_int_equal(h0.px[0], 0); /* head 0 untouched */
+	free(h0.px);
+	vgp_client_close(c);
+	kill(pid, SIGTERM);
+	st = wait_for(pid, 20000);
+	assert_true(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(access(sock, F_OK), -1);
+}
+
+/* A second daemon on a live socket is refused and the first keeps
+ * serving; a stale socket file (nobody listening) is replaced. */
+static void test_socket_live_and_stale(void **state)
+{
+	struct daemon *d = *state;
+	char *argv[] = {getenv("VIOGPUD"), "--device", "sim",
+			"--socket",	   d->sock,    NULL};
+	pid_t pid = spawn(argv, -1);
+	int st = wait_for(pid, 20000);
+	assert_true(st != -1);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) != 0);
+	struct vgp_client *c = connect_to(d);
+	struct vgp_info in;
+	get_info(c, &in);
+	vgp_client_close(c);
+
+	char stale[160];
+	snprintf(stale, sizeof(stale), "%s/stale.sock", d->dir);
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	strcpy(a.sun_path, stale);
+	int s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	close(s); /* the file stays, nobody listens */
+	char *argv2[] = {getenv("VIOGPUD"), "--device", "sim",
+			 "--socket",	    stale,	NULL};
+	pid = spawn(argv2, -1);
+	uint64_t end = now_ms() + 20000;
+	while (vgp_client_connect(stale, &c) != 0) {
+		assert_true(now_ms() < end);
+		tick();
+	}
+	get_info(c, &in);
+	vgp_client_close(c);
+	kill(pid, SIGTERM);
+	st = wait_for(pid, 20000);
+	assert_true(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(access(stale, F_OK), -1);
+}
+
+/* A second user id (nobody): opens a plain shared surface, but not one
+ * whose access list names only root's uid, and cannot read a restricted
+ * head.  Needs root to switch ids; skipped otherwise. */
+static void test_second_uid(void **state)
+{
+	struct daemon *d = *state;
+	if (geteuid() != 0)
+		skip();
+	chmod(d->sock, 0777);
+	struct vgp_client *a = connect_to(d);
+	struct vgp_surface_reply plain, acl, prim;
+	int fd, st;
+	create(a, VGP_SURFACE_SHARED_RESOURCE, 0, 8, 8, NULL, 0, &plain, &fd,
+	       &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	struct vgp_access_entry root_only = {VGP_ACL_UID, 0};
+	create(a,
+	       VGP_SURFACE_SHARED_RESOURCE | VGP_SURFACE_RESTRICT_SHARED_ACCESS,
+	       0, 8, 8, &root_only, 1, &acl, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	create(a,
+	       VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE |
+		       VGP_SURFACE_RESTRICTED_CONTENT,
+	       0, 0, 0, NULL, 0, &prim, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct vgp_client *b;
+		struct vgp_surface_reply r;
+		size_t got;
+		int code = 0;
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(10);
+		if (vgp_client_connect(d->sock, &b))
+			_exit(11);
+		struct vgp_open_surface op = {plain.name, VGP_OPEN_READ, 0};
+		int fd2 = -1;
+		if (vgp_client_call(b, VGP_OPEN_SURFACE, &op, sizeof(op), -1,
+				    &r, sizeof(r), &got, &fd2) != VGP_OK)
+			code |= 1;
+		if (fd2 >= 0)
+			close(fd2);
+		op.name = acl.name;
+		if (vgp_client_call(b, VGP_OPEN_SURFACE, &op, sizeof(op), -1,
+				    &r, sizeof(r), &got,
+				    NULL) != VGP_E_ACCESS_DENIED)
+			code |= 2;
+		int s2;
+		struct canvas cv = get_buffer(b, &s2);
+		free(cv.px);
+		if (s2 != VGP_E_ACCESS_DENIED)
+			code |= 4;
+		vgp_client_close(b);
+		_exit(code);
+	}
+	int wst = wait_for(pid, 20000);
+	assert_true(wst != -1 && WIFEXITED(wst));
+	assert_int_equal(WEXITSTATUS(wst), 0);
+	vgp_client_close(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, start_daemon, stop_daemon)
+		T(test_draw_cli_matches_rules),
+		T(test_draw_cli_stdin_and_refusals),
+		T(test_client_library),
+		T(test_two_clients),
+		T(test_dying_client_restores_head),
+		T(test_bad_input),
+		T(test_client_limits),
+		T(test_non_reader_cut_off),
+		T(test_socket_live_and_stale),
+		T(test_draw_second_head),
+		T(test_second_uid),
+#undef T
+	};
+	/* On QEMU (VIOGPUD_DEVICE=qemu): the pictures only; the rest is the
+	 * daemon's own logic, the same on every device. */
+	const struct CMUnitTest qemu_tests[] = {tests[0], tests[2], tests[4]};
+	const char *dev = getenv("VIOGPUD_DEVICE");
+	signal(SIGPIPE, SIG_IGN);
+	if (dev && !strncmp(dev, "qemu", 4))
+		return cmocka_run_group_tests(qemu_tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
