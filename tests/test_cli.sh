@@ -795,6 +795,22 @@ options-first)
 	refused "options but no command" --device sim
 	refused "--device given twice" --device sim info --device sim
 	;;
+wddm)
+	# The OS model's scenarios through the CLI: names, a run, refusals.
+	run 0 wddm --list
+	[ "$(wc -l <"$T/out")" = 10 ] || fail "--list should name 10 scenarios"
+	grep -q "^break-levels " "$T/out" || fail "--list lacks break-levels"
+	run 0 wddm --scenario rotation --frames 4
+	grep -q "rotation: passed" "$T/out" || fail "rotation did not pass"
+	grep -q "screendump equals the presented desktop (rotation 90" "$T/out" ||
+		fail "no rotated screendump check"
+	run 0 --device sim,max_outputs=2 wddm --scenario hotplug
+	grep -q "level-triggered" "$T/out" || fail "hotplug lacks the event check"
+	one_line_error "unknown scenario 'nope'" wddm --scenario nope
+	one_line_error "unknown device 'vfio'" wddm --scenario pnp --device vfio
+	one_line_error "bad fault term 'bogus'" wddm --scenario pnp --faults bogus
+	one_line_error "--frames wants" wddm --frames 0
+	;;
 *)
 	fail "unknown case"
 	;;

@@ -113,6 +113,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_power_cycle(int argc, char **argv);
 int cmd_modes(int argc, char **argv);
 int cmd_follow(int argc, char **argv);
+int cmd_wddm(int argc, char **argv);
 int cmd_draw(int argc, char **argv);
 
 #endif

@@ -29,6 +29,8 @@ static void usage(FILE *f)
 		"timing\n"
 		"  power-cycle  D0 -> D3 -> D0 cycles, checking the picture "
 		"after each\n"
+		"  wddm    the WDDM display-only layer driven as Windows "
+		"drives it\n"
 #ifndef _WIN32
 		"  draw    pixels, lines and rectangles through the display "
 		"server (viogpud)\n"
@@ -118,6 +120,8 @@ int main(int argc, char **argv)
 		return cmd_modes(argc - 1, argv + 1);
 	if (!strcmp(cmd, "power-cycle"))
 		return cmd_power_cycle(argc - 1, argv + 1);
+	if (!strcmp(cmd, "wddm"))
+		return cmd_wddm(argc - 1, argv + 1);
 	cli_error("unknown command '%s' (try 'viogpu --help')", cmd);
 	return CLI_EXIT_USAGE;
 }

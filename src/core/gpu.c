@@ -140,6 +140,7 @@ void vg_gpu_destroy(struct vg_gpu *gpu)
 	while (gpu->fbs)
 		(void)vg_fb_free(gpu->fbs, d0);
 	gpu_stop(gpu);
+	vg_panic_free(gpu);
 	vg_hdr_heads_free(gpu);
 	struct vg_os *os = gpu->os;
 	vg_res_finish(gpu);

@@ -70,6 +70,7 @@ struct vg_gpu {
 	struct vg_fb *cursor_fb;
 	struct vg_resources res; /* ids, counters, quarantine: resources.c */
 	uint64_t interrupts;
+	struct vg_panic *panic; /* panic.c: the bugcheck path, NULL unused */
 };
 
 void vg_gpu_log(struct vg_gpu *gpu, enum vg_log_level lvl, const char *fmt, ...)
@@ -147,5 +148,7 @@ vg_status vg_gpu_restart_device(struct vg_gpu *gpu);
 vg_status vg_gpu_rebuild(struct vg_gpu *gpu);
 
 vg_status vg_display_read_all(struct vg_gpu *gpu);
+/* Frees what vg_gpu_panic_prepare set up (panic.c); NULL ok. */
+void vg_panic_free(struct vg_gpu *gpu);
 
 #endif
