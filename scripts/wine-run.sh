@@ -12,12 +12,18 @@ unset DISPLAY WAYLAND_DISPLAY
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
 	mkdir -p "$WINEPREFIX"
 	# Serialise first-time creation across parallel tests.
-	flock "$WINEPREFIX/.init.lock" sh -c \
+	flock -o "$WINEPREFIX/.init.lock" sh -c \
 		'[ -f "$WINEPREFIX/system.reg" ] || wine wineboot -i >/dev/null 2>&1'
 fi
 # A server that outlives each program by 10 s: the one wine starts by
 # itself exits the moment its last program does, and a test starting in
 # that moment dies with "wine client error: recvmsg: Connection reset by
-# peer" (seen here).  Exits 2 when one already runs; it goes away by itself.
-wineserver -p10 2>/dev/null || true
+# peer" (seen here).  When this starts it (exit 0; 2: one already runs),
+# wineboot starts Wine's own background processes too, with stdio on
+# /dev/null: started by a test, they would hold its output pipes open
+# until the server exits (meson then waits for them).
+flock -o "$WINEPREFIX/.init.lock" sh -c \
+	'if wineserver -p10 </dev/null >/dev/null 2>&1; then
+		wine wineboot </dev/null >/dev/null 2>&1
+	fi' || true
 exec wine "$@"
