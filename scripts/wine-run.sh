@@ -13,7 +13,8 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
 	mkdir -p "$WINEPREFIX"
 	# Serialise first-time creation across parallel tests.
 	flock -o "$WINEPREFIX/.init.lock" sh -c \
-		'[ -f "$WINEPREFIX/system.reg" ] || wine wineboot -i >/dev/null 2>&1'
+		'[ -f "$WINEPREFIX/system.reg" ] ||
+		{ wine wineboot -i </dev/null >/dev/null 2>&1; wineserver -k; }'
 fi
 # A server that outlives each program by 10 s: the one wine starts by
 # itself exits the moment its last program does, and a test starting in
