@@ -6,12 +6,14 @@ BUILD      ?= build
 TSAN_BUILD ?= build-tsan
 REL_BUILD  ?= build-release
 FUZZ_BUILD ?= build-fuzz
+WIN_BUILD  ?= build-win
 # make check fuzzes this long; `make fuzz FUZZ_SECONDS=3600` for a long run.
 FUZZ_SECONDS ?= 30
 FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
 MESON_SETUP = meson setup --wipe
 
-.PHONY: all deps build check demo demo-server bench bench-hdr fuzz format format-check clean mutants
+.PHONY: all deps build check demo demo-server bench bench-hdr fuzz format \
+	format-check clean mutants windows windows-check
 
 all: build
 
@@ -35,9 +37,27 @@ $(REL_BUILD)/build.ninja: | deps
 $(FUZZ_BUILD)/build.ninja: | deps
 	CC=clang meson setup $(FUZZ_BUILD) -Dfuzzing=true
 
-check: build $(TSAN_BUILD)/build.ninja format-check fuzz
+check: build $(TSAN_BUILD)/build.ninja format-check fuzz windows
 	ninja -C $(TSAN_BUILD)
-	python3 scripts/run-tests.py $(BUILD) $(TSAN_BUILD):concurrency
+	python3 scripts/run-tests.py $(BUILD) $(TSAN_BUILD):concurrency $(WIN_BUILD):windows
+
+# The Windows lane: cross-built with Debian's mingw-w64 (no sanitizers,
+# warnings are errors); its tests run under Wine (scripts/wine-run.sh, a
+# headless private prefix in $(WIN_BUILD)/wineprefix).  The exe_wrapper
+# needs an absolute path, so it goes in a second machine file here.
+$(WIN_BUILD)/build.ninja: | deps
+	mkdir -p $(WIN_BUILD)
+	printf "[binaries]\nexe_wrapper = ['%s/scripts/wine-run.sh']\n" \
+		"$(CURDIR)" > $(WIN_BUILD)/wine.txt
+	meson setup $(WIN_BUILD) --cross-file cross/x86_64-w64-mingw32.txt \
+		--cross-file $(WIN_BUILD)/wine.txt -Db_sanitize=none
+
+windows: deps $(WIN_BUILD)/build.ninja
+	ninja -C $(WIN_BUILD)
+
+# The Windows tests alone (the PNG comparison needs the Linux build).
+windows-check: build windows
+	python3 scripts/run-tests.py $(WIN_BUILD):windows
 
 # libFuzzer over everything the device writes (ASan + UBSan, clang), over
 # the EDID decoder (seeded with tests/data/edid, which it never writes
@@ -107,4 +127,5 @@ format-check:
 	if [ -n "$$out" ]; then echo "not clang-formatted (run make format):"; echo "$$out"; exit 1; fi
 
 clean:
-	rm -rf $(BUILD) $(TSAN_BUILD) $(REL_BUILD) $(FUZZ_BUILD) build-mutants
+	rm -rf $(BUILD) $(TSAN_BUILD) $(REL_BUILD) $(FUZZ_BUILD) build-mutants \
+		$(WIN_BUILD)

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Synchronization-level checks; see dod_level.h. */
 #include "dod_level.h"
+#include "viogpu/format.h"
 
 #include <stdarg.h>
 
-__attribute__((format(printf, 2, 3))) static void
-violation(struct dod_levels *l, const char *fmt, ...)
+VG_PRINTF(2, 3)
+static void violation(struct dod_levels *l, const char *fmt, ...)
 {
 	atomic_fetch_add(&l->violations, 1);
 	if (!l->log_os)

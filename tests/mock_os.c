@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "mock_os.h"
+#include "viogpu/format.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -58,6 +59,27 @@ static void m_free(struct vg_os *os, void *p)
 	}
 }
 
+/* Page-aligned memory: posix_memalign, or _aligned_malloc on Windows
+ * (whose blocks need _aligned_free). */
+static void *page_alloc(size_t sz)
+{
+#ifdef _WIN32
+	return _aligned_malloc(sz, VG_PAGE_SIZE);
+#else
+	void *p = NULL;
+	return posix_memalign(&p, VG_PAGE_SIZE, sz) ? NULL : p;
+#endif
+}
+
+static void page_free(void *p)
+{
+#ifdef _WIN32
+	_aligned_free(p);
+#else
+	free(p);
+#endif
+}
+
 static vg_status m_dma_alloc(struct vg_os *os, size_t size, size_t min_block,
 			     struct vg_dma *out)
 {
@@ -68,8 +90,8 @@ static vg_status m_dma_alloc(struct vg_os *os, size_t size, size_t min_block,
 	if (should_fail(m))
 		return VG_E_NOMEM;
 	memset(out, 0, sizeof(*out));
-	void *p = NULL;
-	if (posix_memalign(&p, VG_PAGE_SIZE, sz)) {
+	void *p = page_alloc(sz);
+	if (!p) {
 		dec_live(m);
 		return VG_E_NOMEM;
 	}
@@ -77,7 +99,7 @@ static vg_status m_dma_alloc(struct vg_os *os, size_t size, size_t min_block,
 	uint32_t n = (uint32_t)((sz + blk - 1) / blk);
 	out->segs = calloc(n, sizeof(*out->segs));
 	if (!out->segs) {
-		free(p);
+		page_free(p);
 		dec_live(m);
 		return VG_E_NOMEM;
 	}
@@ -96,7 +118,7 @@ static void m_dma_free(struct vg_os *os, struct vg_dma *d)
 {
 	if (!d->cpu)
 		return;
-	free(d->cpu);
+	page_free(d->cpu);
 	free(d->segs);
 	memset(d, 0, sizeof(*d));
 	dec_live(M(os));
@@ -275,8 +297,9 @@ static uint64_t m_now(struct vg_os *os)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-__attribute__((format(printf, 3, 0))) static void
-m_vlog(struct vg_os *os, enum vg_log_level l, const char *fmt, va_list ap)
+VG_PRINTF(3, 0)
+static void m_vlog(struct vg_os *os, enum vg_log_level l, const char *fmt,
+		   va_list ap)
 {
 	(void)os, (void)l;
 	if (getenv("MOCK_OS_LOG")) {

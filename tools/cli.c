@@ -17,6 +17,17 @@
 #include <unistd.h>
 
 #include "image.h"
+/* Windows (mingw): no ttys, no non-blocking opens, and no exec to leak
+ * descriptors into. */
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+#ifndef O_NOCTTY
+#define O_NOCTTY 0
+#endif
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 0
+#endif
 #include "pattern.h"
 
 void cli_error(const char *fmt, ...)

@@ -3,6 +3,7 @@
 #ifndef VG_CLI_H
 #define VG_CLI_H
 
+#include "viogpu/format.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -91,7 +92,7 @@ bool cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
  * error. */
 int cli_head_option(int argc, char **argv, int *i, unsigned long *head);
 /* One "viogpu: ..." line on stderr. */
-void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_error(const char *fmt, ...) VG_PRINTF(1, 2);
 /* Reports a failed driver call with the device's response code. */
 void cli_gpu_error(struct vg_gpu *gpu, const char *what, vg_status st);
 /* Checks head against the device; prints and returns false if beyond. */

@@ -285,7 +285,9 @@ int show_hdr_prepare(const char *path, const struct show_hdr_flags *f,
 	free(px16);
 
 	/* The converter run directly, for the expected picture. */
-	hdr->tables = aligned_alloc(8, (vg_hdr_tables_size() + 7) & ~7ul);
+	/* malloc aligns for max_align_t (16 bytes), more than the tables'
+	 * 8; mingw has no aligned_alloc. */
+	hdr->tables = malloc(vg_hdr_tables_size());
 	if (!hdr->tables ||
 	    vg_hdr_converter_init(hdr->tables, vg_hdr_tables_size(),
 				  hdr->cs == VG_CS_SCRGB ? VG_SRC_RGBA16F

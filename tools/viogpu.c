@@ -31,8 +31,10 @@ static void usage(FILE *f)
 		"after each\n"
 		"  wddm    the WDDM display-only layer driven as Windows "
 		"drives it\n"
+#ifndef _WIN32
 		"  draw    pixels, lines and rectangles through the display "
 		"server (viogpud)\n"
+#endif
 		"\n"
 		"'viogpu COMMAND --help' describes each command and the "
 		"common options\n(--device, --faults, --heads, --ram, "
@@ -108,8 +110,10 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(argc - 1, argv + 1);
+#ifndef _WIN32 /* the display server is Linux-only (Unix sockets) */
 	if (!strcmp(cmd, "draw"))
 		return cmd_draw(argc - 1, argv + 1);
+#endif
 	if (!strcmp(cmd, "follow"))
 		return cmd_follow(argc - 1, argv + 1);
 	if (!strcmp(cmd, "modes"))

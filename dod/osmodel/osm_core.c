@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "viogpu/format.h"
 #include "osm_internal.h"
 
 /* ---------------- the gate ---------------- */
@@ -85,8 +86,8 @@ void osm_gate_exit(struct osm *m, enum osm_class c, uint32_t child)
 
 /* ---------------- reporting ---------------- */
 
-__attribute__((format(printf, 3, 0))) static void
-emit(struct osm *m, const char *prefix, const char *fmt, va_list ap)
+VG_PRINTF(3, 0)
+static void emit(struct osm *m, const char *prefix, const char *fmt, va_list ap)
 {
 	char line[320];
 	int n = snprintf(line, sizeof(line), "%s: %s", m->sc->name, prefix);

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "viogpu/format.h"
 #include "osmodel.h"
 #include "viogpu/dod.h"
 #include "viogpu/host.h"
@@ -64,10 +65,8 @@ void osm_gate_enter(struct osm *m, enum osm_class c, uint32_t child);
 void osm_gate_exit(struct osm *m, enum osm_class c, uint32_t child);
 
 /* One check: prints "ok WHAT" or "FAIL WHAT" and counts it. */
-bool osm_check(struct osm *m, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void osm_note(struct osm *m, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+bool osm_check(struct osm *m, bool ok, const char *fmt, ...) VG_PRINTF(3, 4);
+void osm_note(struct osm *m, const char *fmt, ...) VG_PRINTF(2, 3);
 
 /* PnP: AddDevice + StartDevice + child relations; false on failure. */
 bool osm_pnp_start(struct osm *m);

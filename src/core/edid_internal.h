@@ -3,6 +3,7 @@
 #ifndef VG_EDID_INTERNAL_H
 #define VG_EDID_INTERNAL_H
 
+#include "viogpu/format.h"
 #include "viogpu/edid.h"
 
 #define EDID_BLOCK 128
@@ -31,7 +32,7 @@ struct edid_ctx {
 /* Records a diagnostic, prefixed with "block N: " while a block is being
  * decoded.  Formats %u (unsigned), %x (unsigned, hex) and %s only. */
 #ifdef __GNUC__
-__attribute__((format(printf, 2, 3)))
+VG_PRINTF(2, 3)
 #endif
 void vg_edid_diag(struct edid_ctx *c, const char *fmt, ...);
 

@@ -3,6 +3,7 @@
 #ifndef VG_GPU_INTERNAL_H
 #define VG_GPU_INTERNAL_H
 
+#include "viogpu/format.h"
 #include "command.h"
 #include "commands.h"
 #include "resources.h"
@@ -73,7 +74,7 @@ struct vg_gpu {
 };
 
 void vg_gpu_log(struct vg_gpu *gpu, enum vg_log_level lvl, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	VG_PRINTF(3, 4);
 /* Notes a timeout for the watchdog (the device is hung); returns st. */
 vg_status vg_gpu_fail(struct vg_gpu *gpu, vg_status st);
 

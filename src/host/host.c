@@ -9,9 +9,12 @@
 
 #include "host_internal.h"
 
-/* Every kind of device; the first one is the default. */
+/* Every kind of device; the first one is the default.  QEMU is driven
+ * over qtest on Unix sockets and fork/exec: Linux only. */
 static const struct host_ops *const kinds[] = {
+#ifndef _WIN32
 	&host_qemu_ops,
+#endif
 	&host_sim_ops,
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))

@@ -8,6 +8,7 @@
 #ifndef VG_HOST_INTERNAL_H
 #define VG_HOST_INTERNAL_H
 
+#include "viogpu/format.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -105,7 +106,6 @@ bool host_check_hostmem(const struct vg_host *h, uint64_t max_hostmem,
 bool host_check_machine_memory(uint64_t need, char *msg, size_t len);
 /* snprintf into msg (NULL-safe); returns r for "return host_msg(...)". */
 vg_host_result host_msg(vg_host_result r, char *msg, size_t len,
-			const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+			const char *fmt, ...) VG_PRINTF(4, 5);
 
 #endif

@@ -90,11 +90,15 @@ bool host_parse_size(const struct host_prop *p, uint64_t *out)
 		mult = 1ull << (10 * (1 + (sx - suffix) / 2));
 		buf[n - 1] = '\0';
 	}
-	unsigned long v;
-	/* v <= HOST_MAX_HOSTMEM / mult: the product cannot overflow. */
-	if (!host_parse_uint(buf, (unsigned long)(HOST_MAX_HOSTMEM / mult),
-			     &v) ||
-	    v == 0)
+	/* 64 bits: unsigned long is 32 on Windows (LLP64), where
+	 * 2^40 bytes would have become a limit of 0.  v <= HOST_MAX_HOSTMEM
+	 * / mult: the product cannot overflow. */
+	char *end;
+	if (!buf[0] || buf[0] == '-' || buf[0] == '+')
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(buf, &end, 10);
+	if (errno || *end || v == 0 || v > HOST_MAX_HOSTMEM / mult)
 		return false;
 	*out = (uint64_t)v * mult;
 	return true;

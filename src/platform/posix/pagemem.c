@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "pagemem.h"
+#include "viogpu/format.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,8 +40,8 @@ struct vgp_pagemem {
 	uint64_t allocations;
 };
 
-__attribute__((format(printf, 2, 3))) static void
-warn(const struct vgp_pagemem *g, const char *fmt, ...)
+VG_PRINTF(2, 3)
+static void warn(const struct vgp_pagemem *g, const char *fmt, ...)
 {
 	va_list ap;
 	char line[256];

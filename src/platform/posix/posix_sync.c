@@ -64,16 +64,12 @@ void vgp_unlock(struct vg_os *os, struct vg_lock *l)
 vg_status vgp_event_create(struct vgp_event_set *set, struct vg_event **out)
 {
 	struct vg_event *ev = calloc(1, sizeof(*ev));
-	pthread_condattr_t ca;
 
 	*out = NULL;
 	if (!ev)
 		return VG_E_NOMEM;
 	pthread_mutex_init(&ev->m, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&ev->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	vgp_cond_init(&ev->cv);
 	ev->set = set;
 	if (set) {
 		pthread_mutex_lock(&set->lock);
@@ -124,17 +120,13 @@ static bool set_dead(const struct vg_event *ev)
 vg_status vgp_event_wait(struct vg_os *os, struct vg_event *ev,
 			 uint64_t timeout_ns)
 {
-	struct timespec deadline;
 	vg_status st = VG_OK;
 
 	(void)os;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	uint64_t ns = (uint64_t)deadline.tv_nsec + timeout_ns % 1000000000u;
-	uint64_t sec = timeout_ns / 1000000000u + ns / 1000000000u;
-	if (sec > (uint64_t)1 << 31) /* clamp instead of overflowing time_t */
-		sec = (uint64_t)1 << 31;
-	deadline.tv_sec += (time_t)sec;
-	deadline.tv_nsec = (long)(ns % 1000000000u);
+	/* clamp instead of overflowing (2^62 ns is 146 years) */
+	if (timeout_ns > (uint64_t)1 << 62)
+		timeout_ns = (uint64_t)1 << 62;
+	uint64_t deadline = vgp_now_ns() + timeout_ns;
 
 	pthread_mutex_lock(&ev->m);
 	while (!ev->signaled) {
@@ -142,7 +134,7 @@ vg_status vgp_event_wait(struct vg_os *os, struct vg_event *ev,
 			st = VG_E_NODEV;
 			break;
 		}
-		if (pthread_cond_timedwait(&ev->cv, &ev->m, &deadline) ==
+		if (vgp_cond_timedwait_ns(&ev->cv, &ev->m, deadline) ==
 			    ETIMEDOUT &&
 		    !ev->signaled) {
 			st = set_dead(ev) ? VG_E_NODEV : VG_E_TIMEOUT;
@@ -160,4 +152,33 @@ uint64_t vgp_now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void vgp_cond_init(pthread_cond_t *cv)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+#ifndef _WIN32
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+#endif
+	pthread_cond_init(cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+int vgp_cond_timedwait_ns(pthread_cond_t *cv, pthread_mutex_t *m,
+			  uint64_t deadline_ns)
+{
+	struct timespec ts;
+	uint64_t at = deadline_ns;
+
+#ifdef _WIN32
+	uint64_t now = vgp_now_ns();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	at = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec +
+	     (deadline_ns > now ? deadline_ns - now : 0);
+#endif
+	ts.tv_sec = (time_t)(at / 1000000000u);
+	ts.tv_nsec = (long)(at % 1000000000u);
+	return pthread_cond_timedwait(cv, m, &ts);
 }

@@ -53,4 +53,14 @@ vg_status vgp_event_wait(struct vg_os *os, struct vg_event *ev,
 
 uint64_t vgp_now_ns(void);
 
+/*
+ * pthread_cond_timedwait until vgp_now_ns() reaches deadline_ns, for a cv
+ * made with vgp_cond_init.  mingw's winpthreads refuses CLOCK_MONOTONIC
+ * for condition variables and measures deadlines on the wall clock, so on
+ * Windows the monotonic deadline becomes a wall-clock one here.
+ */
+void vgp_cond_init(pthread_cond_t *cv);
+int vgp_cond_timedwait_ns(pthread_cond_t *cv, pthread_mutex_t *m,
+			  uint64_t deadline_ns);
+
 #endif

@@ -6,6 +6,7 @@
  * bring the pieces up and down in order.
  */
 #include "viogpu/qemu.h"
+#include "viogpu/format.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -266,8 +267,9 @@ static uint64_t os_now_ns(struct vg_os *os)
 	return vgp_now_ns();
 }
 
-__attribute__((format(printf, 3, 0))) static void
-os_vlog(struct vg_os *os, enum vg_log_level level, const char *fmt, va_list ap)
+VG_PRINTF(3, 0)
+static void os_vlog(struct vg_os *os, enum vg_log_level level, const char *fmt,
+		    va_list ap)
 {
 	vgq_vlog(to_qemu(os)->verbose, level, fmt, ap);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "qemu_process.h"
+#include "viogpu/format.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -522,7 +523,7 @@ void vgq_proc_print_stderr_tail(struct vgq_proc *p, unsigned max_lines)
 
 /* Formats one option into the opts arena; NULL when it is full. */
 static char *opt_printf(char **o, size_t *left, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	VG_PRINTF(3, 4);
 static char *opt_printf(char **o, size_t *left, const char *fmt, ...)
 {
 	char *s = *o;

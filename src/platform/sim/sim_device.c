@@ -373,12 +373,8 @@ static void *device_thread(void *arg)
 				continue;
 		}
 		if (running(s) && s->pending) {
-			uint64_t due = s->pending->due_ns;
-			struct timespec ts = {
-				.tv_sec = (time_t)(due / 1000000000u),
-				.tv_nsec = (long)(due % 1000000000u),
-			};
-			pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+			vgp_cond_timedwait_ns(&s->wake, &s->lock,
+					      s->pending->due_ns);
 		} else {
 			pthread_cond_wait(&s->wake, &s->lock);
 		}

@@ -12,6 +12,7 @@
 #ifndef VIOGPU_SIM_INTERNAL_H
 #define VIOGPU_SIM_INTERNAL_H
 
+#include "viogpu/format.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -153,6 +154,6 @@ struct vg_sim {
 
 /* Logging, "viogpu-sim: " prefix; INFO needs verbose >= 1, DEBUG >= 2. */
 void sim_log(const struct vg_sim *s, enum vg_log_level lvl, const char *fmt,
-	     ...) __attribute__((format(printf, 3, 4)));
+	     ...) VG_PRINTF(3, 4);
 
 #endif

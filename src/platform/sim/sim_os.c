@@ -4,6 +4,7 @@
  * pthread locks, auto-reset events, the interrupt thread, the clock, the
  * log) and the public vg_sim_* API.
  */
+#include "viogpu/format.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,8 +12,10 @@
 #include <string.h>
 #include <time.h>
 
+#ifndef _WIN32
 #include <sys/mman.h>
 #include <unistd.h>
+#endif
 #include "pagemem.h"
 #include "posix_sync.h"
 #include "sim_cmds.h"
@@ -33,7 +36,7 @@ static struct vg_sim *to_sim(struct vg_os *os)
 /* ---- log and time ---- */
 
 static void sim_vlog_level(int verbose, enum vg_log_level lvl, const char *fmt,
-			   va_list ap) __attribute__((format(printf, 3, 0)));
+			   va_list ap) VG_PRINTF(3, 0);
 
 static void sim_vlog_level(int verbose, enum vg_log_level lvl, const char *fmt,
 			   va_list ap)
@@ -65,7 +68,7 @@ static uint64_t os_now_ns(struct vg_os *os)
 }
 
 static void os_vlog(struct vg_os *os, enum vg_log_level level, const char *fmt,
-		    va_list ap) __attribute__((format(printf, 3, 0)));
+		    va_list ap) VG_PRINTF(3, 0);
 
 static void os_vlog(struct vg_os *os, enum vg_log_level level, const char *fmt,
 		    va_list ap)
@@ -194,10 +197,16 @@ static void os_event_destroy(struct vg_os *os, struct vg_event *ev)
 static vg_status create_memory(struct vg_sim *s)
 {
 	uint64_t bytes = s->cfg.ram_bytes / VG_PAGE_SIZE * VG_PAGE_SIZE;
+#ifdef _WIN32
+	int fd = -1; /* pagemem_win32.c reserves the memory itself */
+	bool have_file = true;
+#else
 	int fd = memfd_create("viogpu-sim-ram", MFD_CLOEXEC);
+	bool have_file = fd >= 0 && bytes && ftruncate(fd, (off_t)bytes) == 0;
+#endif
 	vg_status st = VG_E_NOMEM;
 
-	if (fd >= 0 && bytes && ftruncate(fd, (off_t)bytes) == 0) {
+	if (have_file && bytes) {
 		struct vgp_pagemem_config mc = {
 			.fd = fd,
 			.bytes = bytes,
@@ -207,8 +216,10 @@ static vg_status create_memory(struct vg_sim *s)
 		};
 		st = vgp_pagemem_create(&mc, &s->mem);
 	}
+#ifndef _WIN32
 	if (fd >= 0)
 		close(fd);
+#endif
 	return st;
 }
 
@@ -297,11 +308,7 @@ vg_status vg_sim_create(const struct vg_sim_config *cfg, struct vg_sim **out)
 	if (st != VG_OK)
 		goto err_faults;
 
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->wake, &ca);
-	pthread_condattr_destroy(&ca);
+	vgp_cond_init(&s->wake);
 	pthread_mutex_init(&s->lock, NULL);
 	vgp_intx_init(&s->irq, SIM_IRQ_STORM_CALLS, NULL, NULL);
 	sim_pci_init(s);
