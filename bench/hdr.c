@@ -30,27 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "convert.h"
 #include "viogpu/color.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* binary16 of a float (round to nearest; the picture has no subnormals
  * that matter). */
@@ -163,20 +145,20 @@ static uint8_t *make_frame(enum job j, uint32_t w, uint32_t h, size_t *bytes,
 static double time_ours(const struct vg_converter *c, const uint8_t *src,
 			uint32_t *dst, uint32_t w, uint32_t h, size_t bpp)
 {
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	for (uint32_t y = 0; y < h; y++)
 		c->row(c->ctx, dst + (size_t)y * w, src + (size_t)y * w * bpp,
 		       (ptrdiff_t)bpp, w);
-	return now_s() - t0;
+	return bench_now_s() - t0;
 }
 
 static double time_memcpy(uint8_t *dst, const uint8_t *src, size_t n)
 {
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	memcpy(dst, src, n);
 	/* Keep the copy observable. */
 	__asm__ volatile("" : : "r"(dst) : "memory");
-	return now_s() - t0;
+	return bench_now_s() - t0;
 }
 
 static const char *ff_chain(enum job j)
@@ -210,9 +192,9 @@ static double run_ffmpeg(const char *ff, enum job j, const char *in, uint32_t w,
 			 : "-color_primaries bt709 -color_trc linear "
 			   "-colorspace rgb -color_range pc",
 		 in, ff_chain(j));
-	double t0 = now_s();
+	double t0 = bench_now_s();
 	int rc = system(cmd);
-	double t = now_s() - t0;
+	double t = bench_now_s() - t0;
 	return rc == 0 ? t : -1;
 }
 
@@ -320,7 +302,8 @@ int main(int argc, char **argv)
 				to[r] = time_ours(&c, src, dst, w, h, bpp);
 				tm[r] = time_memcpy(copy, src, bytes);
 			}
-			double ours = median(to, runs), mc = median(tm, runs);
+			double ours = bench_median(to, runs),
+			       mc = bench_median(tm, runs);
 			double ffs = -1;
 			if (fd >= 0) {
 				int fr = runs < 3 ? runs : 3;
@@ -337,7 +320,7 @@ int main(int argc, char **argv)
 						tf[r] = (more - one) / ffloops;
 				}
 				if (ffs != -2)
-					ffs = median(tf, fr);
+					ffs = bench_median(tf, fr);
 				else
 					fprintf(stderr, "bench-hdr: ffmpeg "
 							"failed\n");

@@ -20,29 +20,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "viogpu/display.h"
 #include "viogpu/host.h"
 #include "viogpu/present.h"
 #include "viogpu/surface.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static void redraw(uint32_t *px, size_t n, uint32_t frame)
 {
@@ -58,7 +40,7 @@ static double run_once(enum kind k, struct vg_gpu *gpu, struct vg_fb *fb,
 		       uint32_t *src, uint32_t *dst, size_t npx, double secs,
 		       int *err)
 {
-	double t0 = now_s(), t;
+	double t0 = bench_now_s(), t;
 	uint32_t frames = 0;
 	do {
 		vg_status st = VG_OK;
@@ -78,7 +60,7 @@ static double run_once(enum kind k, struct vg_gpu *gpu, struct vg_fb *fb,
 			return 0;
 		}
 		frames++;
-		t = now_s() - t0;
+		t = bench_now_s() - t0;
 	} while (t < secs || frames < 3);
 	return frames / t;
 }
@@ -159,9 +141,9 @@ int main(int argc, char **argv)
 						   dst, npx, secs, &err);
 		}
 		if (!err) {
-			double p = median(r[K_PRESENT], runs);
-			double d = median(r[K_DEVICE_ONLY], runs);
-			double m = median(r[K_MEMCPY], runs);
+			double p = bench_median(r[K_PRESENT], runs);
+			double d = bench_median(r[K_DEVICE_ONLY], runs);
+			double m = bench_median(r[K_MEMCPY], runs);
 			printf("%s\n    {\"mode\": \"%ux%u\", \"frame_bytes\": "
 			       "%zu, \"backing_entries\": %u,\n"
 			       "     \"present_fps\": %.2f, "

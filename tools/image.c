@@ -5,6 +5,7 @@
  * cleanup path needs is a clobberable local of the function calling setjmp.
  */
 #include "image.h"
+#include "image_internal.h"
 #include "viogpu/format.h"
 
 #include <errno.h>
@@ -16,20 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	VG_PRINTF(3, 4);
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- shared libpng plumbing ---- */
 
@@ -144,19 +131,21 @@ int vg_png_write(const char *path, const uint32_t *px, uint32_t w, uint32_t h,
 
 	memset(&s, 0, sizeof(s));
 	if (!path || !px) {
-		set_err(err, errlen, "cannot write PNG: no %s",
-			path ? "pixels" : "path");
+		vg_image_set_err(err, errlen, "cannot write PNG: no %s",
+				 path ? "pixels" : "path");
 		return -1;
 	}
 	if (w == 0 || h == 0 || w > VG_IMAGE_MAX_DIM || h > VG_IMAGE_MAX_DIM) {
-		set_err(err, errlen,
+		vg_image_set_err(
+			err, errlen,
 			"cannot write '%s': image size %ux%u out of range "
 			"(1..%u)",
 			path, w, h, VG_IMAGE_MAX_DIM);
 		return -1;
 	}
 	if (stride_bytes < (uint64_t)w * 4 || stride_bytes % 4 != 0) {
-		set_err(err, errlen,
+		vg_image_set_err(
+			err, errlen,
 			"cannot write '%s': bad stride %u for width %u", path,
 			stride_bytes, w);
 		return -1;
@@ -172,8 +161,8 @@ int vg_png_write(const char *path, const uint32_t *px, uint32_t w, uint32_t h,
 	bool existed = stat(path, &before) == 0;
 	s.io.fp = fopen(path, "wb");
 	if (!s.io.fp) {
-		set_err(err, errlen, "cannot write '%s': %s", path,
-			strerror(errno));
+		vg_image_set_err(err, errlen, "cannot write '%s': %s", path,
+				 strerror(errno));
 		return -1;
 	}
 	s.row = malloc((size_t)w * 3);
@@ -198,8 +187,8 @@ out:
 	if (rc != 0) {
 		if (!existed)
 			remove(path);
-		set_err(err, errlen, "cannot write '%s': %s", path,
-			s.io.msg[0] ? s.io.msg : "libpng error");
+		vg_image_set_err(err, errlen, "cannot write '%s': %s", path,
+				 s.io.msg[0] ? s.io.msg : "libpng error");
 	}
 	return rc;
 }
@@ -373,8 +362,8 @@ static int png_read_file(struct png_rd *sp, const char *path, char *err,
 
 	s.io.fp = fopen(path, "rb");
 	if (!s.io.fp) {
-		set_err(err, errlen, "cannot read '%s': %s", path,
-			strerror(errno));
+		vg_image_set_err(err, errlen, "cannot read '%s': %s", path,
+				 strerror(errno));
 		return -1;
 	}
 	got = fread(sig, 1, sizeof(sig), s.io.fp);
@@ -402,8 +391,8 @@ out:
 	free(s.rows);
 	if (rc != 0) {
 		free(s.out);
-		set_err(err, errlen, "cannot read '%s': %s", path,
-			s.io.msg[0] ? s.io.msg : "libpng error");
+		vg_image_set_err(err, errlen, "cannot read '%s': %s", path,
+				 s.io.msg[0] ? s.io.msg : "libpng error");
 		return -1;
 	}
 	s.rows = NULL; /* freed above */
@@ -418,7 +407,7 @@ int vg_png_read16(const char *path, uint16_t **px, uint32_t *w, uint32_t *h,
 
 	memset(&s, 0, sizeof(s));
 	if (!path || !px || !w || !h) {
-		set_err(err, errlen, "cannot read PNG: bad arguments");
+		vg_image_set_err(err, errlen, "cannot read PNG: bad arguments");
 		return -1;
 	}
 	s.keep16 = true;
@@ -439,7 +428,7 @@ int vg_png_read(const char *path, uint32_t **px, uint32_t *w, uint32_t *h,
 
 	memset(&s, 0, sizeof(s));
 	if (!path || !px || !w || !h) {
-		set_err(err, errlen, "cannot read PNG: bad arguments");
+		vg_image_set_err(err, errlen, "cannot read PNG: bad arguments");
 		return -1;
 	}
 	if (png_read_file(&s, path, err, errlen) != 0)

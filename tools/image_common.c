@@ -4,16 +4,14 @@
  * (image.c) and the Windows WIC (image_win.c) implementations.
  */
 #include "image.h"
+#include "image_internal.h"
 #include "viogpu/format.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	VG_PRINTF(3, 4);
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void vg_image_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -39,14 +37,15 @@ int vg_png_hdr_color(const struct vg_png_hdr *h, enum vg_colorspace *cs,
 	enum vg_colorspace c = VG_CS_SRGB;
 
 	if (!h || !cs || !m) {
-		set_err(err, errlen, "bad arguments");
+		vg_image_set_err(err, errlen, "bad arguments");
 		return -1;
 	}
 	if (h->has_cicp) {
 		unsigned p = h->cicp_primaries, t = h->cicp_transfer;
 
 		if (!h->cicp_full_range || h->cicp_matrix != 0) {
-			set_err(err, errlen,
+			vg_image_set_err(
+				err, errlen,
 				"cICP matrix %u, full range %u: only RGB full "
 				"range is supported",
 				h->cicp_matrix, h->cicp_full_range);
@@ -59,7 +58,8 @@ int vg_png_hdr_color(const struct vg_png_hdr *h, enum vg_colorspace *cs,
 		else if (t == 13 && p == 1)
 			c = VG_CS_SRGB;
 		else {
-			set_err(err, errlen,
+			vg_image_set_err(
+				err, errlen,
 				"cICP primaries %u transfer %u: no conversion "
 				"(PQ or HLG with BT.2020 primaries 9, or sRGB "
 				"13 with BT.709 primaries 1)",

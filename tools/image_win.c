@@ -8,6 +8,7 @@
  */
 #define COBJMACROS
 #include "image.h"
+#include "image_internal.h"
 #include "viogpu/format.h"
 
 #include <stdarg.h>
@@ -16,20 +17,6 @@
 #include <string.h>
 #include <wincodec.h>
 #include <windows.h>
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	VG_PRINTF(3, 4);
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* COM for this thread and a WIC factory; *com_inited says whether to
  * CoUninitialize (not when the thread had COM in another mode). */
@@ -152,13 +139,15 @@ int vg_png_write(const char *path, const uint32_t *px, uint32_t w, uint32_t h,
 
 	if (!path || !px || !w || !h || w > VG_IMAGE_MAX_DIM ||
 	    h > VG_IMAGE_MAX_DIM || stride_bytes % 4 || stride_bytes < w * 4) {
-		set_err(err, errlen, "cannot write '%s': bad image geometry",
-			path ? path : "(null)");
+		vg_image_set_err(err, errlen,
+				 "cannot write '%s': bad image geometry",
+				 path ? path : "(null)");
 		return -1;
 	}
 	WCHAR *wpath = wide_path(path);
 	if (!wpath) {
-		set_err(err, errlen, "cannot write '%s': bad path", path);
+		vg_image_set_err(err, errlen, "cannot write '%s': bad path",
+				 path);
 		return -1;
 	}
 	hr = wic_open(&f, &com);
@@ -168,8 +157,9 @@ int vg_png_write(const char *path, const uint32_t *px, uint32_t w, uint32_t h,
 	}
 	if (FAILED(hr)) {
 		DeleteFileW(wpath);
-		set_err(err, errlen, "cannot write '%s': WIC error 0x%08lx",
-			path, (unsigned long)hr);
+		vg_image_set_err(err, errlen,
+				 "cannot write '%s': WIC error 0x%08lx", path,
+				 (unsigned long)hr);
 	}
 	free(wpath);
 	return FAILED(hr) ? -1 : 0;
@@ -194,8 +184,8 @@ static int read_as(const char *path, const WICPixelFormatGUID *fmt,
 	WCHAR *wpath = path ? wide_path(path) : NULL;
 
 	if (!wpath) {
-		set_err(err, errlen, "cannot read '%s': bad path",
-			path ? path : "(null)");
+		vg_image_set_err(err, errlen, "cannot read '%s': bad path",
+				 path ? path : "(null)");
 		return -1;
 	}
 	hr = wic_open(&f, &com);
@@ -215,8 +205,9 @@ static int read_as(const char *path, const WICPixelFormatGUID *fmt,
 		hr = IWICBitmapFrameDecode_GetSize(frame, &w, &h);
 	if (SUCCEEDED(hr) &&
 	    (!w || !h || w > VG_IMAGE_MAX_DIM || h > VG_IMAGE_MAX_DIM)) {
-		set_err(err, errlen, "cannot read '%s': %ux%u is not 1..%u",
-			path, w, h, VG_IMAGE_MAX_DIM);
+		vg_image_set_err(err, errlen,
+				 "cannot read '%s': %ux%u is not 1..%u", path,
+				 w, h, VG_IMAGE_MAX_DIM);
 		goto out_release;
 	}
 	if (SUCCEEDED(hr))
@@ -231,8 +222,9 @@ static int read_as(const char *path, const WICPixelFormatGUID *fmt,
 		hr = IWICBitmapSource_CopyPixels(conv, NULL, w * bpp / 8,
 						 w * h * bpp / 8, buf);
 	if (FAILED(hr))
-		set_err(err, errlen, "cannot read '%s': WIC error 0x%08lx",
-			path, (unsigned long)hr);
+		vg_image_set_err(err, errlen,
+				 "cannot read '%s': WIC error 0x%08lx", path,
+				 (unsigned long)hr);
 out_release:
 	if (conv)
 		IWICBitmapSource_Release(conv);
@@ -243,8 +235,9 @@ out_release:
 	wic_close(f, com);
 out_path:
 	if (FAILED(hr) && !buf)
-		set_err(err, errlen, "cannot read '%s': WIC error 0x%08lx",
-			path, (unsigned long)hr);
+		vg_image_set_err(err, errlen,
+				 "cannot read '%s': WIC error 0x%08lx", path,
+				 (unsigned long)hr);
 	free(wpath);
 	if (FAILED(hr) || !buf || !w) {
 		free(buf);
