@@ -12,7 +12,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
 MESON_SETUP = meson setup --wipe
 
-.PHONY: all deps build check demo demo-server bench bench-hdr fuzz format \
+.PHONY: all deps build check demo demo-server bench bench-hdr bench-strategies fuzz format \
 	format-check clean mutants windows windows-check
 
 all: build
@@ -111,6 +111,12 @@ demo-server: build
 bench: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD)
 	./$(REL_BUILD)/bench/bench-present
+
+# The same damage presented per rectangle, as one bounding box and as
+# full frames, on QEMU.
+bench-strategies: deps $(REL_BUILD)/build.ninja
+	ninja -C $(REL_BUILD) bench/bench-present-strategies
+	./$(REL_BUILD)/bench/bench-present-strategies
 
 # The HDR converter, one core, full 4K and 8K frames, next to memcpy and
 # FFmpeg's CPU path (ffmpeg is looked for at run time, not installed).
