@@ -295,6 +295,13 @@ static void test_cursor_state_reaches_the_device(void **state)
 	assert_int_equal(vg_gpu_cursor_update(e.gpu, 1, img2, 63, 0, 7, 8),
 			 VG_OK);
 	assert_cursor(&e, 1, img2, 63, 0, 7, 8);
+	/* A hot spot outside the 64x64 image is refused, and the device
+	 * keeps the cursor it had. */
+	assert_int_equal(vg_gpu_cursor_update(e.gpu, 1, img, 64, 0, 7, 8),
+			 VG_E_RANGE);
+	assert_int_equal(vg_gpu_cursor_update(e.gpu, 1, img, 0, 64, 7, 8),
+			 VG_E_RANGE);
+	assert_cursor(&e, 1, img2, 63, 0, 7, 8);
 	/* Hidden. */
 	assert_int_equal(vg_gpu_cursor_update(e.gpu, 1, NULL, 0, 0, 0, 0),
 			 VG_OK);
