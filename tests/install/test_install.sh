@@ -4,8 +4,9 @@
 #
 #   files       the exact file list; SONAMEs and symlinks; .pc versions;
 #               libviogpu.a holds the core, the host layer, the platforms
-#   exports     each shared library exports exactly the functions its
-#               installed headers declare (nm -D vs lib/public_api.sh)
+#   exports     each library (shared: nm -D; static: nm -g) exports
+#               exactly the functions its installed headers declare
+#               (lib/public_api.sh)
 #   link        README's "Linking the library" example, compiled with
 #               exactly its pkg-config line and run (shared); a program
 #               checking the device's screendump, linked statically; a
@@ -89,12 +90,14 @@ case_files() {
 	done
 	[ "$(pkg-config --variable=prefix viogpu)" = "$R$VG_PREFIX" ] ||
 		fail "viogpu.pc: prefix $(pkg-config --variable=prefix viogpu)"
-	# The static library: the core, the host layer, both platforms.
-	local objs
-	objs=$(ar t "$LIB/libviogpu.a")
-	for o in src_core_gpu.c.o src_core_virtqueue.c.o host.c.o \
-		qemu_process.c.o sim_device.c.o posix_sync.c.o; do
-		grep -qx "$o" <<<"$objs" || fail "libviogpu.a lacks $o"
+	# The static library holds the core, the host layer, both platforms
+	# and their POSIX part (their internal functions, made local).
+	local syms
+	syms=$(nm "$LIB/libviogpu.a")
+	for f in 'T vg_gpu_create' 't vg_vq_init' 'T vg_host_open' \
+		't host_parse_props' 'T vg_qemu_create' 't vgq_proc_start' \
+		'T vg_sim_create' 't vgp_event_create'; do
+		grep -q " $f\$" <<<"$syms" || fail "libviogpu.a lacks $f"
 	done
 	grep -qx client.c.o <<<"$(ar t "$LIB/libviogpu-client.a")" ||
 		fail "libviogpu-client.a lacks client.c.o"
@@ -128,6 +131,13 @@ case_exports() {
 			fail "$so: symbols not versioned $node"
 		echo "exports: $so: $(wc -l <<<"$got") functions, exactly the" \
 			"headers' declarations, version $node"
+		# The static library: the same names global, no other.
+		local a=${so%%.so.*}.a
+		got=$(nm -g --defined-only "$LIB/$a" | awk 'NF == 3 {print $3}' |
+			sort -u)
+		diff -u <(echo "$api") <(echo "$got") ||
+			fail "$a defines globally (+) other than its headers declare (-)"
+		echo "exports: $a: the same $(wc -l <<<"$got") global, the rest local"
 	}
 	check_lib "libviogpu.so.$VG_VERSION" VIOGPU_0 "${core[@]}"
 	check_lib "libviogpu-client.so.$VG_VERSION" VIOGPU_CLIENT_0 \
