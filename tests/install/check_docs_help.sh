@@ -2,7 +2,8 @@
 # The man pages and the bash completion say what --help says: every
 # command `viogpu --help` lists, and every option each command's --help
 # and `viogpud --help` name, appear in man/viogpu.1.scd / viogpud.8.scd
-# (as *--option*) and are offered by completion/viogpu(d).bash.
+# (as *--option*) and are offered by completion/viogpu(d).bash; the
+# viewer's options (once built) in man/viogpu-view.1.scd.
 # usage: check_docs_help.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1 src=$2
@@ -54,6 +55,14 @@ for o in $("$build/viogpud" --help | opts_of); do
 	grep -qF -- "*$o*" "$man8" || miss "viogpud.8: $o"
 	grep -qx -- "$o" <<<"$offers" || miss "completion: viogpud $o"
 done
+# The viewer, once the build has it (issue 12): its page only.
+if [ -x "$build/viogpu-view" ]; then
+	for o in $("$build/viogpu-view" --help | opts_of); do
+		n=$((n + 1))
+		grep -qF -- "*$o*" "$src/man/viogpu-view.1.scd" ||
+			miss "viogpu-view.1: $o"
+	done
+fi
 [ $bad -eq 0 ] || exit 1
 echo "$(wc -w <<<"$commands") commands and $n command options of --help:" \
 	"all in the man pages and offered by the completion"

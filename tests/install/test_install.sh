@@ -23,7 +23,7 @@ set -euo pipefail
 case=$1
 : "${VG_BUILD:?}" "${VG_SRC:?}" "${VG_SANITIZE:?}" "${VG_VERSION:?}"
 : "${VG_PREFIX:?}" "${VG_BINDIR:?}" "${VG_LIBDIR:?}" "${VG_INCLUDEDIR:?}"
-: "${VG_MANDIR:?}" "${VG_UNITDIR:?}" "${VG_BASHCOMPDIR:?}"
+: "${VG_MANDIR:?}" "${VG_UNITDIR:?}" "${VG_BASHCOMPDIR:?}" "${VG_MAN:?}"
 if [ "$VG_SANITIZE" != none ]; then
 	echo "SKIP: a b_sanitize=$VG_SANITIZE build; the install suite runs on" \
 		"a release build (make check: build-release)"
@@ -49,7 +49,7 @@ export PKG_CONFIG_PATH=$LIB/pkgconfig PKG_CONFIG_SYSROOT_DIR=$R
 export PKG_CONFIG_LIBDIR=$LIB/pkgconfig # not the system's viogpu, if any
 
 case_files() {
-	local so v=$VG_VERSION rel
+	local so v=$VG_VERSION
 	# Everything installed, relative to the prefix's root, one per line.
 	local want=(
 		"$VG_BINDIR/viogpu" "$VG_BINDIR/viogpud"
@@ -60,9 +60,15 @@ case_files() {
 		"$VG_LIBDIR/libviogpu-client.so" "$VG_LIBDIR/libviogpu-client.a"
 		"$VG_LIBDIR/pkgconfig/viogpu.pc"
 		"$VG_LIBDIR/pkgconfig/viogpu-client.pc"
-		"$VG_MANDIR/man1/viogpu.1" "$VG_MANDIR/man8/viogpud.8"
-		"$VG_BASHCOMPDIR/viogpu" "$VG_BASHCOMPDIR/viogpud"
-		"$VG_UNITDIR/viogpud.service" "$VG_UNITDIR/viogpud.socket")
+	)
+	# Each of these can be turned off (-Dman, -Dbashcompletiondir=no,
+	# -Dsystemdsystemunitdir=no); then it must be absent.
+	[ "$VG_MAN" = no ] ||
+		want+=("$VG_MANDIR/man1/viogpu.1" "$VG_MANDIR/man8/viogpud.8")
+	[ "$VG_BASHCOMPDIR" = no ] ||
+		want+=("$VG_BASHCOMPDIR/viogpu" "$VG_BASHCOMPDIR/viogpud")
+	[ "$VG_UNITDIR" = no ] ||
+		want+=("$VG_UNITDIR/viogpud.service" "$VG_UNITDIR/viogpud.socket")
 	for h in types status os gpu surface display present power color edid \
 		panic host qemu sim protocol client; do
 		want+=("$VG_INCLUDEDIR/viogpu/$h.h")
@@ -70,7 +76,8 @@ case_files() {
 	# The viewer, once the build installs it (issue 12): its binary and
 	# its man page join the list here.
 	if [ -e "$VG_BUILD/viogpu-view" ]; then
-		want+=("$VG_BINDIR/viogpu-view" "$VG_MANDIR/man1/viogpu-view.1")
+		want+=("$VG_BINDIR/viogpu-view")
+		[ "$VG_MAN" = no ] || want+=("$VG_MANDIR/man1/viogpu-view.1")
 	fi
 	diff -u <(printf '%s\n' "${want[@]}" | sort) \
 		<(cd "$R" && find . ! -type d | sed 's|^\.||' | sort) ||
@@ -102,10 +109,11 @@ case_files() {
 	grep -qx client.c.o <<<"$(ar t "$LIB/libviogpu-client.a")" ||
 		fail "libviogpu-client.a lacks client.c.o"
 	# Man pages are roff, units name the installed daemon.
-	head -c 200 "$R$VG_MANDIR/man8/viogpud.8" | grep -q '^\.TH' ||
-		fail "viogpud.8 is not a man page"
-	grep -qx "ExecStart=$VG_BINDIR/viogpud \$VIOGPUD_ARGS" \
-		"$R$VG_UNITDIR/viogpud.service" ||
+	[ "$VG_MAN" = no ] || head -c 200 "$R$VG_MANDIR/man8/viogpud.8" |
+		grep -q '^\.TH' || fail "viogpud.8 is not a man page"
+	[ "$VG_UNITDIR" = no ] ||
+		grep -qx "ExecStart=$VG_BINDIR/viogpud \$VIOGPUD_ARGS" \
+			"$R$VG_UNITDIR/viogpud.service" ||
 		fail "viogpud.service does not start $VG_BINDIR/viogpud"
 	echo "files: ${#want[@]} installed as listed; SONAMEs libviogpu.so.0," \
 		"libviogpu-client.so.0; version $v"
@@ -191,6 +199,12 @@ case_link() {
 }
 
 case_units() {
+	if [ "$VG_UNITDIR" = no ]; then
+		echo "SKIP: built with -Dsystemdsystemunitdir=no"
+		exit 77
+	fi
+	local man=--man=yes
+	[ "$VG_MAN" = yes ] || man=--man=no # no pages to find
 	# Verify in a root made of this install and the machine's own units
 	# (sysinit.target and the like), so ExecStart= and Documentation=
 	# are looked up in the install, not on this machine.
@@ -200,7 +214,7 @@ case_units() {
 	cp -a /usr/lib/systemd/system "$V/usr/lib/systemd/"
 	[ -e "$V/lib" ] || ln -s usr/lib "$V/lib"
 	local out
-	out=$(MANPATH=$V$VG_MANDIR systemd-analyze verify --root="$V" \
+	out=$(MANPATH=$V$VG_MANDIR systemd-analyze verify $man --root="$V" \
 		"$V$VG_UNITDIR/viogpud.socket" "$V$VG_UNITDIR/viogpud.service" 2>&1) ||
 		fail "systemd-analyze verify: $out"
 	[ -z "$out" ] || fail "systemd-analyze verify is not clean: $out"
