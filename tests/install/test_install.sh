@@ -42,7 +42,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-meson install -C "$VG_BUILD" --destdir "$D/root" --no-rebuild --quiet >/dev/null
+meson install -C "$VG_BUILD" --destdir "$D/root" --no-rebuild --quiet >/dev/null ||
+	fail "meson install (is everything built? ninja -C $VG_BUILD)"
 R=$D/root
 LIB=$R$VG_LIBDIR
 export PKG_CONFIG_PATH=$LIB/pkgconfig PKG_CONFIG_SYSROOT_DIR=$R
