@@ -11,7 +11,8 @@
 #               exactly its pkg-config line and run (shared); a program
 #               checking the device's screendump, linked statically; a
 #               libviogpu-client program against the installed viogpud
-#   units       systemd-analyze verify on the installed units, clean
+#   units       systemd-analyze verify on the installed units, clean;
+#               the service's systemd-analyze security exposure <= 3.0
 #   activation  the installed viogpud started by systemd-socket-activate
 #               (LISTEN_FDS) serves clients on the socket it was handed
 #
@@ -220,6 +221,14 @@ case_units() {
 		fail "systemd-analyze verify: $out"
 	[ -z "$out" ] || fail "systemd-analyze verify is not clean: $out"
 	echo "units: systemd-analyze verify: clean"
+	# The sandbox: systemd's own exposure score (0 best, 10 worst; the
+	# unit without its sandboxing lines scores 9.6) must stay at or below
+	# 3.0 ("OK").
+	out=$(systemd-analyze security --offline=yes --threshold=30 \
+		"$V$VG_UNITDIR/viogpud.service" 2>&1) ||
+		fail "viogpud.service exposure above 3.0: $(tail -1 <<<"$out")"
+	echo "units: systemd-analyze security: exposure $(tail -1 <<<"$out" |
+		grep -oE '[0-9]+\.[0-9]+ [A-Z]+')"
 }
 
 # Starts the installed viogpud under systemd-socket-activate on $1 with
