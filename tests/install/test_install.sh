@@ -1,4 +1,6 @@
 #!/bin/bash
+# pkg-config output is split into words on purpose, as in a shell line.
+# shellcheck disable=SC2046
 # The install suite: `meson install --destdir` of this (release) build
 # into a fresh directory, then one CASE checked against what landed there:
 #
