@@ -12,7 +12,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
 MESON_SETUP = meson setup --wipe
 
-.PHONY: all deps build check demo demo-server bench bench-hdr bench-strategies bench-server fuzz format \
+.PHONY: all deps build check demo demo-server bench bench-hdr bench-strategies fuzz format \
 	format-check clean mutants windows windows-check
 
 all: build
@@ -122,6 +122,7 @@ bench-strategies: deps $(REL_BUILD)/build.ninja
 # as DRAW_LINE, DRAW_PIXEL and shared memory; SWAP_BUFFERS next to the
 # core's present; round trips.
 BENCH_DEVICE ?= sim
+.PHONY: bench-server
 bench-server: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD) bench/bench-server viogpud
 	./$(REL_BUILD)/bench/bench-server --device $(BENCH_DEVICE)
