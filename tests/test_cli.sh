@@ -807,7 +807,7 @@ wddm)
 	run 0 --device sim,max_outputs=2 wddm --scenario hotplug
 	grep -q "level-triggered" "$T/out" || fail "hotplug lacks the event check"
 	one_line_error "unknown scenario 'nope'" wddm --scenario nope
-	one_line_error "unknown device 'vfio'" wddm --scenario pnp --device vfio
+	one_line_error "unknown device 'uio'" wddm --scenario pnp --device uio
 	one_line_error "bad fault term 'bogus'" wddm --scenario pnp --faults bogus
 	one_line_error "--frames wants" wddm --frames 0
 	;;

@@ -56,8 +56,8 @@ static void refused(const struct vg_host_request *rq, const char *want)
 static void test_bad_specs_are_refused_with_one_line(void **state)
 {
 	(void)state;
-	struct vg_host_request rq = {.device = "vfio"};
-	refused(&rq, "unknown device 'vfio' (want 'qemu' or 'sim')");
+	struct vg_host_request rq = {.device = "uio"};
+	refused(&rq, "unknown device 'uio' (want 'qemu', 'sim' or 'vfio')");
 	rq.device = "simx";
 	refused(&rq, "unknown device 'simx'");
 	rq.device = "sim,xres=10";
@@ -116,6 +116,43 @@ static void test_missing_qemu_is_refused_not_failed(void **state)
 	else
 		unsetenv("VIOGPU_QEMU");
 	free(old);
+}
+
+/* vfio: its properties are checked before anything is opened, and a
+ * function that is not there fails at start with the step that failed,
+ * leaving nothing behind.  (The lane that opens one is `make guest`.) */
+static void test_vfio_specs(void **state)
+{
+	(void)state;
+	char msg[512];
+	struct vg_host *h = NULL;
+	struct vg_host_request rq = {.device = "vfio,addr=00:03.0"};
+	refused(&rq, "bad addr '00:03.0' (want a PCI address");
+	rq.device = "vfio,addr=0000:00:03:0";
+	refused(&rq, "bad addr '0000:00:03:0'");
+	rq.device = "vfio,mem=0";
+	refused(&rq, "bad value in device property 'mem=0'");
+	rq.device = "vfio,xres=640";
+	refused(&rq, "want one of addr, mem, max_hostmem");
+	rq.device = "sim,addr=0000:00:03.0";
+	refused(&rq, "bad device property 'addr=0000:00:03.0'");
+	rq.device = "vfio,max_hostmem=64M";
+	rq.frame_bytes = 128ull << 20;
+	refused(&rq, "more than max_hostmem=64 MiB");
+
+	struct vg_host_request ok = {.device =
+					     "vfio,addr=ffff:ff:1f.7,mem=64M"};
+	assert_int_equal(vg_host_prepare(&ok, &h, msg, sizeof(msg)),
+			 VG_HOST_OK);
+	assert_string_equal(vg_host_kind(h), "vfio");
+	assert_int_equal(vg_host_max_hostmem(h), 256u << 20);
+	assert_int_equal(vg_host_start(h, msg, sizeof(msg)), VG_HOST_FAILED);
+	if (!strstr(msg, "could not open the device through VFIO: ") ||
+	    !strstr(msg, "ffff:ff:1f.7"))
+		fail_msg("message '%s' does not say what failed", msg);
+	assert_null(strchr(msg, '\n'));
+	assert_null(vg_host_os(h));
+	vg_host_close(h);
 }
 
 static void test_sim_opens_with_the_driver_up(void **state)
@@ -231,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_bad_specs_are_refused_with_one_line),
 		cmocka_unit_test(test_faults_belong_to_kinds_that_take_them),
 		cmocka_unit_test(test_missing_qemu_is_refused_not_failed),
+		cmocka_unit_test(test_vfio_specs),
 		cmocka_unit_test(test_sim_opens_with_the_driver_up),
 		cmocka_unit_test(
 			test_no_driver_leaves_the_device_to_the_caller),

@@ -26,6 +26,31 @@
 
 /* ---- bring-up and displays ---- */
 
+/* A device behind an IOMMU offers ACCESS_PLATFORM and must get it acked
+ * (else it would bypass the translation); one that does not offer it is
+ * not sent it. */
+static void test_access_platform_acked_when_offered(void **state)
+{
+	struct vg_sim_config cfg = {.access_platform = true};
+	struct env e = {0};
+	struct vg_gpu_info info;
+	const uint64_t ap = 1ull << VG_F_ACCESS_PLATFORM;
+
+	(void)state;
+	env_up(&e, &cfg, 0);
+	vg_gpu_get_info(e.gpu, &info);
+	assert_true(info.device_features & ap);
+	assert_true(info.driver_features & ap);
+	env_down(&e);
+
+	struct env plain = {0};
+	env_up(&plain, NULL, 0);
+	vg_gpu_get_info(plain.gpu, &info);
+	assert_false(info.device_features & ap);
+	assert_false(info.driver_features & ap);
+	env_down(&plain);
+}
+
 static void test_bringup_info(void **state)
 {
 	struct env e = {0};
@@ -768,6 +793,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bringup_info),
+		cmocka_unit_test(test_access_platform_acked_when_offered),
 		cmocka_unit_test(test_no_edid),
 		cmocka_unit_test(test_present_screendump),
 		cmocka_unit_test(test_two_heads),

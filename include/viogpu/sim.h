@@ -41,6 +41,9 @@ struct vg_sim_config {
 	/* Display events set the event register but raise no interrupt, as
 	 * if every config interrupt were lost. */
 	bool lose_config_irq;
+	/* Offer VIRTIO_F_ACCESS_PLATFORM, as a device behind an IOMMU
+	 * does (QEMU's iommu_platform=on). */
+	bool access_platform;
 	int verbose;
 };
 

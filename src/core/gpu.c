@@ -5,9 +5,14 @@
 #include "gpu_internal.h"
 #include "hdr_head.h"
 
+/* ACCESS_PLATFORM: every platform gives the device the addresses its
+ * dma_alloc returns (IOVAs behind an IOMMU, physical addresses without
+ * one), which is what acking it promises; a device offers it when it sits
+ * behind an IOMMU and then would bypass the translation unless acked. */
 #define WANTED_FEATURES                                                        \
 	((1ull << VG_F_VERSION_1) | (1ull << VG_F_EDID) |                      \
-	 (1ull << VG_F_RING_INDIRECT_DESC) | (1ull << VG_F_RING_EVENT_IDX))
+	 (1ull << VG_F_RING_INDIRECT_DESC) | (1ull << VG_F_RING_EVENT_IDX) |   \
+	 (1ull << VG_F_ACCESS_PLATFORM))
 #define REQUIRED_FEATURES (1ull << VG_F_VERSION_1)
 
 static vg_status gpu_start(struct vg_gpu *gpu)

@@ -16,6 +16,9 @@ static const struct host_ops *const kinds[] = {
 	&host_qemu_ops,
 #endif
 	&host_sim_ops,
+#ifdef __linux__
+	&host_vfio_ops, /* VFIO: Linux only */
+#endif
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 

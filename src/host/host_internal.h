@@ -82,6 +82,7 @@ struct vg_host {
 
 extern const struct host_ops host_qemu_ops;
 extern const struct host_ops host_sim_ops;
+extern const struct host_ops host_vfio_ops;
 
 /* host_spec.c: the shared parsing and checks. */
 bool host_parse_uint(const char *s, unsigned long max, unsigned long *out);

@@ -162,10 +162,14 @@ static vg_host_result split_props(const struct host_ops *ops, const char *spec,
 					"bad device property '%.*s' (want one "
 					"of %s as PROP=VALUE)",
 					(int)len, p, ops->keys_text);
+		/* A PCI address (vfio's addr=0000:00:03.0) has ':' and
+		 * '.'; its kind checks the shape. */
+		bool pci = (size_t)(eq - p) == 4 && !strncmp(p, "addr", 4);
 		for (const char *q = eq + 1; !path && q < p + len; q++)
 			if (!((*q >= '0' && *q <= '9') ||
 			      (*q >= 'a' && *q <= 'z') ||
-			      (*q >= 'A' && *q <= 'Z')))
+			      (*q >= 'A' && *q <= 'Z') ||
+			      (pci && (*q == ':' || *q == '.'))))
 				return host_msg(VG_HOST_REFUSED, msg, msglen,
 						"bad value in device property "
 						"'%.*s'",
@@ -211,7 +215,8 @@ static vg_host_result check_props(const struct host_props *props, char *msg,
 				want = range;
 			}
 		}
-		if (host_prop_is(p, "max_hostmem") &&
+		if ((host_prop_is(p, "max_hostmem") ||
+		     host_prop_is(p, "mem")) &&
 		    !host_parse_size(p, &size))
 			want = "1..1T bytes, e.g. 512M or 2G; suffix K, M, G "
 			       "or T";

@@ -139,6 +139,7 @@ vg_status vgp_pagemem_create(const struct vgp_pagemem_config *cfg,
 	/* Freed memory is zeroed by giving it back (tmpfs, memfd); probe
 	 * once on a reserved or about-to-be-free page. */
 	g->punch_ok =
+		!cfg->pinned &&
 		fallocate(g->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 			  (off_t)((g->npages - 1) * PAGE), PAGE) == 0;
 	mark(g, 0, g->first_page, true);

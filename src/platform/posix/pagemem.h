@@ -16,6 +16,7 @@
 #ifndef VIOGPU_POSIX_PAGEMEM_H
 #define VIOGPU_POSIX_PAGEMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,10 @@ struct vgp_pagemem_config {
 	uint64_t dev_base;	 /* device address of offset 0 */
 	const char *name;	 /* prefix of log lines, e.g. "viogpu" */
 	int verbose;
+	/* The file's pages are pinned by an IOMMU mapping (vfio): freed
+	 * memory is cleared in place, never handed back to the kernel,
+	 * which would leave the device a page the CPU no longer sees. */
+	bool pinned;
 };
 
 vg_status vgp_pagemem_create(const struct vgp_pagemem_config *cfg,

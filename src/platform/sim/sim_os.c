@@ -318,6 +318,8 @@ vg_status vg_sim_create(const struct vg_sim_config *cfg, struct vg_sim **out)
 			     (1ull << VG_F_RING_EVENT_IDX);
 	if (!s->cfg.no_edid)
 		s->device_features |= 1ull << VG_F_EDID;
+	if (s->cfg.access_platform)
+		s->device_features |= 1ull << VG_F_ACCESS_PLATFORM;
 	sim_device_init(s);
 	for (unsigned h = 0; h < s->cfg.num_scanouts; h++) {
 		struct sim_head *hd = &s->heads[h];
