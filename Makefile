@@ -146,3 +146,12 @@ format-check:
 clean:
 	rm -rf $(BUILD) $(TSAN_BUILD) $(REL_BUILD) $(FUZZ_BUILD) build-mutants \
 		$(WIN_BUILD)
+
+# The guest lane alone (README "The guest lane"): Debian's kernel boots
+# under TCG and the driver runs inside it through VFIO.
+.PHONY: guest
+guest: build
+	scripts/guest-build.sh
+	ninja -C $(BUILD) tests/guest/guest_check
+	python3 tests/guest/run_guest.py --guest-dir build-guest \
+		--check $(BUILD)/tests/guest/guest_check
