@@ -32,6 +32,13 @@ BOOTS = {
 }
 
 
+def die_with_parent():
+    """In QEMU before exec: SIGKILL when this script dies, even by
+    SIGKILL (PR_SET_PDEATHSIG), so no guest outlives its runner."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+
+
 class Qmp:
     def __init__(self, path, deadline):
         while True:
@@ -81,7 +88,8 @@ def run_boot(name, args, results, log):
     start = time.monotonic()
     deadline = start + args.deadline
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+                            stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=die_with_parent)
     done = False
     booted = None
     try:
@@ -165,6 +173,8 @@ def main():
     ap.add_argument("--scenarios", default=None,
                     help="a,b,c instead of the boot's own list")
     args = ap.parse_args()
+    # meson's timeout and ^C: unwind through run_boot's clean-up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     results = []
     logpath = args.log or os.path.join(args.guest_dir, "serial.log")
     t0 = time.monotonic()
