@@ -133,7 +133,9 @@ static void test_vfio_specs(void **state)
 	rq.device = "vfio,mem=0";
 	refused(&rq, "bad value in device property 'mem=0'");
 	rq.device = "vfio,xres=640";
-	refused(&rq, "want one of addr, mem, max_hostmem");
+	refused(&rq, "want one of addr, mem, max_hostmem, irq");
+	rq.device = "vfio,irq=msi";
+	refused(&rq, "bad irq 'msi' (want msix or intx)");
 	rq.device = "sim,addr=0000:00:03.0";
 	refused(&rq, "bad device property 'addr=0000:00:03.0'");
 	rq.device = "vfio,max_hostmem=64M";

@@ -135,7 +135,25 @@ struct vg_os_ops {
 	/* One log line, printf-style, without trailing newline. */
 	void (*vlog)(struct vg_os *os, enum vg_log_level level, const char *fmt,
 		     va_list ap);
+
+	/*
+	 * Optional; NULL: the device interrupts on INTx only (qtest, the
+	 * model).  The MSI-X vector the device is to signal for queue q
+	 * (0, 1, ...) or, for q == VG_MSIX_CONFIG, for configuration
+	 * changes; VG_MSIX_NONE for no interrupt.  The core writes these
+	 * during bring-up (and every rebuild) and fails it with
+	 * VG_E_UNSUPPORTED when the device does not take one.  Such a
+	 * platform calls the isr for the config vector (the device sets the
+	 * ISR status config bit before it signals, so the isr works as on
+	 * INTx) and, for a queue vector, may call dpc_request itself: with
+	 * MSI-X the device need not set the queue bit, and the dpc looks at
+	 * every queue each time it runs.
+	 */
+	uint16_t (*msix_vector)(struct vg_os *os, int q);
 };
+
+#define VG_MSIX_CONFIG (-1)
+#define VG_MSIX_NONE 0xffffu
 
 /* Embedded at offset 0 of every platform's state. */
 struct vg_os {

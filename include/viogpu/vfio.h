@@ -8,8 +8,8 @@
  * loaded), opens its IOMMU group in a type1 container, maps its memory
  * BARs, pins one DMA pool (an anonymous shared file) and maps it through
  * the IOMMU at IOVAs the platform chooses, enables bus mastering and
- * routes the function's INTx to an eventfd.  The pool is carved into
- * scatter-gather buffers by the shared page allocator
+ * routes the function's MSI-X vectors (or its INTx) to eventfds.  The pool is
+ * carved into scatter-gather buffers by the shared page allocator
  * (src/platform/posix/pagemem.h): the device sees IOVAs, never the
  * physical addresses of the pages.
  *
@@ -21,6 +21,7 @@
 #ifndef VIOGPU_VFIO_H
 #define VIOGPU_VFIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,7 +36,10 @@ struct vg_vfio_config {
 	const char *pci_addr;
 	uint64_t dma_bytes; /* the pinned DMA pool; 0: 256 MiB */
 	uint64_t iova_base; /* the pool's first IOVA; 0: 4 GiB */
-	int verbose;	    /* 0, 1 or 2 */
+	/* Interrupts on INTx instead of MSI-X (vector 0 config changes,
+	 * 1 + q queue q). */
+	bool intx;
+	int verbose; /* 0, 1 or 2 */
 };
 
 /* On failure one line in msg (no newline) says which step failed and the
@@ -47,7 +51,10 @@ struct vg_os *vg_vfio_os(struct vg_vfio *v);
 
 /* The function's address ("0000:00:03.0"), valid until destroy. */
 const char *vg_vfio_pci_addr(const struct vg_vfio *v);
-uint64_t vg_vfio_irq_count(struct vg_vfio *v);	      /* eventfd wake-ups */
+uint64_t vg_vfio_irq_count(struct vg_vfio *v); /* eventfd wake-ups */
+/* Those of one MSI-X vector (INTx: vector 0); 0 past the last. */
+uint64_t vg_vfio_vector_count(struct vg_vfio *v, unsigned vector);
+bool vg_vfio_uses_msix(const struct vg_vfio *v);
 uint64_t vg_vfio_dma_bytes_in_use(struct vg_vfio *v); /* of the pool */
 uint64_t vg_vfio_iova_base(const struct vg_vfio *v);
 

@@ -118,6 +118,20 @@ vg_status vg_tp_reset(struct vg_transport *tp)
 	return VG_OK;
 }
 
+/* Writes the platform's MSI-X vector for q into the register at off and
+ * reads it back: a device out of vectors answers NO_VECTOR (spec
+ * 4.1.5.1.2), and a vector it did not take would never fire. */
+static vg_status set_vector(struct vg_transport *tp, uint32_t off, int q)
+{
+	uint16_t want = tp->os->ops->msix_vector
+				? tp->os->ops->msix_vector(tp->os, q)
+				: VG_MSI_NO_VECTOR;
+	wr(tp, &tp->common, off, 2, want);
+	if (want != VG_MSI_NO_VECTOR && rd(tp, &tp->common, off, 2) != want)
+		return VG_E_UNSUPPORTED;
+	return VG_OK;
+}
+
 vg_status vg_tp_negotiate(struct vg_transport *tp, uint64_t wanted,
 			  uint64_t required)
 {
@@ -146,6 +160,10 @@ vg_status vg_tp_negotiate(struct vg_transport *tp, uint64_t wanted,
 		vg_tp_add_status(tp, VG_STATUS_FAILED);
 		return VG_E_UNSUPPORTED;
 	}
+	/* A reset cleared the config vector; every bring-up and rebuild
+	 * passes here.  Without MSI-X nothing is written (INTx). */
+	if (tp->os->ops->msix_vector)
+		return set_vector(tp, VG_COMMON_MSIX, VG_MSIX_CONFIG);
 	return VG_OK;
 }
 
@@ -170,8 +188,10 @@ vg_status vg_tp_queue_enable(struct vg_transport *tp, uint16_t idx,
 {
 	wr(tp, &tp->common, VG_COMMON_Q_SELECT, 2, idx);
 	wr(tp, &tp->common, VG_COMMON_Q_SIZE, 2, size);
-	/* INTx only: no MSI-X vector for queues or config changes. */
-	wr(tp, &tp->common, VG_COMMON_Q_MSIX, 2, VG_MSI_NO_VECTOR);
+	/* The platform's vector, or NO_VECTOR on INTx. */
+	vg_status st = set_vector(tp, VG_COMMON_Q_MSIX, idx);
+	if (st != VG_OK)
+		return st;
 	wr64(tp, VG_COMMON_Q_DESCLO, desc);
 	wr64(tp, VG_COMMON_Q_AVAILLO, avail);
 	wr64(tp, VG_COMMON_Q_USEDLO, used);

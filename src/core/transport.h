@@ -39,7 +39,8 @@ uint8_t vg_tp_get_status(struct vg_transport *tp);
 void vg_tp_add_status(struct vg_transport *tp, uint8_t bits);
 /*
  * ACKNOWLEDGE, DRIVER, features = device & wanted (required must all be
- * there), FEATURES_OK, and reads FEATURES_OK back.
+ * there), FEATURES_OK, and reads FEATURES_OK back; then, on a platform
+ * with MSI-X (os msix_vector), the config vector, read back too.
  */
 vg_status vg_tp_negotiate(struct vg_transport *tp, uint64_t wanted,
 			  uint64_t required);

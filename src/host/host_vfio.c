@@ -19,6 +19,7 @@
 
 struct host_vfio {
 	char addr[32];
+	bool intx;
 	uint64_t dma_bytes;
 	struct vg_vfio *v;
 };
@@ -62,6 +63,16 @@ static vg_host_result vfio_prepare(struct vg_host *h,
 					(int)a->val_len, a->val);
 		memcpy(b->addr, a->val, a->val_len);
 	}
+	const struct host_prop *irq = host_find_prop(p, "irq");
+	if (irq) {
+		bool intx = irq->val_len == 4 && !strncmp(irq->val, "intx", 4);
+		if (!intx &&
+		    !(irq->val_len == 4 && !strncmp(irq->val, "msix", 4)))
+			return host_msg(VG_HOST_REFUSED, msg, len,
+					"bad irq '%.*s' (want msix or intx)",
+					(int)irq->val_len, irq->val);
+		b->intx = intx;
+	}
 	h->max_hostmem = VFIO_DEFAULT_HOSTMEM;
 	const struct host_prop *hm = host_find_prop(p, "max_hostmem");
 	if (hm)
@@ -88,6 +99,7 @@ static vg_host_result vfio_start(struct vg_host *h, char *msg, size_t len)
 	struct vg_vfio_config vc = {
 		.pci_addr = b->addr,
 		.dma_bytes = b->dma_bytes,
+		.intx = b->intx,
 		.verbose = h->req.verbose,
 	};
 	char why[256];
@@ -135,12 +147,13 @@ static void vfio_destroy(struct vg_host *h)
 	h->be = NULL;
 }
 
-static const char *const vfio_keys[] = {"addr", "mem", "max_hostmem", NULL};
+static const char *const vfio_keys[] = {"addr", "mem", "max_hostmem", "irq",
+					NULL};
 
 const struct host_ops host_vfio_ops = {
 	.kind = "vfio",
 	.keys = vfio_keys,
-	.keys_text = "addr, mem, max_hostmem",
+	.keys_text = "addr, mem, max_hostmem, irq",
 	.file_keys = false,
 	.check_faults = NULL,
 	.no_faults_why = "a real device misbehaves only by itself",

@@ -24,11 +24,13 @@ import sys
 import tempfile
 import time
 
-# name: (max_outputs, scenarios, guest RAM MiB)
+# name: (max_outputs, scenarios, guest RAM MiB, interrupts)
 BOOTS = {
-    "one-head": (1, "bringup,dirty,cursor,modes,reset", 1536),
-    "two-heads": (2, "heads", 512),
-    "sixteen-heads": (16, "heads", 768),
+    "one-head": (1, "bringup,dirty,cursor,modes,reset", 1536, "msix"),
+    "two-heads": (2, "heads", 512, "msix"),
+    "sixteen-heads": (16, "heads", 768, "msix"),
+    # The same driver on the function's legacy line.
+    "intx": (1, "bringup,dirty,reset", 512, "intx"),
 }
 
 
@@ -67,7 +69,7 @@ class Qmp:
 
 
 def run_boot(name, args, results, log):
-    heads, scenarios, ram = BOOTS[name]
+    heads, scenarios, ram, irq = BOOTS[name]
     scenarios = args.scenarios or scenarios
     work = tempfile.mkdtemp(prefix="viogpu-guest-")
     qmp_path = os.path.join(work, "qmp")
@@ -77,7 +79,7 @@ def run_boot(name, args, results, log):
         "-kernel", os.path.join(args.guest_dir, "vmlinuz"),
         "-initrd", os.path.join(args.guest_dir, "initrd.cpio.gz"),
         "-append", "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 "
-        "viogpu.scenarios=" + scenarios,
+        "viogpu.irq=%s viogpu.scenarios=%s" % (irq, scenarios),
         # The IOMMU first: QEMU wants it before the devices behind it.
         "-device", "intel-iommu,intremap=off",
         "-device", "virtio-gpu-pci,id=gpu0,iommu_platform=on,"
@@ -179,7 +181,8 @@ def main():
     logpath = args.log or os.path.join(args.guest_dir, "serial.log")
     t0 = time.monotonic()
     with open(logpath, "w") as log:
-        for b in args.boot or ["one-head", "two-heads", "sixteen-heads"]:
+        for b in args.boot or ["one-head", "two-heads", "sixteen-heads",
+                               "intx"]:
             print("boot %s ..." % b, flush=True)
             run_boot(b, args, results, log)
     failed = [r for r in results if not r[1]]

@@ -27,13 +27,20 @@ struct vfio_region {
 	uint8_t *map;	 /* NULL: not mmappable, pread/pwrite */
 };
 
-/* The interrupt half (vfio_irq.c).  Written by connect/disconnect on the
- * passive thread; the two threads read isr/dpc/ctx only while running. */
+#define VFIO_MAX_VECTORS 8
+
+/* The interrupt half (vfio_irq.c).  Written by init/connect/disconnect on
+ * the passive thread; the two threads read isr/dpc/ctx only while
+ * running. */
 struct vfio_irq {
 	int device_fd;
-	int efd;     /* the function's INTx eventfd; -1: none */
+	bool inited;
+	bool msix;     /* else INTx */
+	unsigned nvec; /* eventfds: MSI-X vectors in use, or 1 */
+	int efd[VFIO_MAX_VECTORS];
 	int stop_fd; /* wakes the interrupt thread to stop */
 	atomic_uint_least64_t count;
+	atomic_uint_least64_t per_vector[VFIO_MAX_VECTORS];
 	vg_isr_fn isr;
 	vg_dpc_fn dpc;
 	void *ctx;
@@ -81,7 +88,10 @@ void vfio_bar_write(struct vg_vfio *v, unsigned bar, uint64_t off,
 		    unsigned width, uint64_t val);
 
 /* vfio_irq.c */
-vg_status vfio_irq_init(struct vfio_irq *irq, int device_fd, int verbose);
+vg_status vfio_irq_init(struct vfio_irq *irq, int device_fd, bool msix,
+			int verbose);
+/* os.h msix_vector: 0 for config, 1 + q for queue q, NONE on INTx. */
+uint16_t vfio_irq_vector(const struct vfio_irq *irq, int q);
 void vfio_irq_finish(struct vfio_irq *irq); /* disconnects first */
 vg_status vfio_irq_connect(struct vfio_irq *irq, vg_isr_fn isr, vg_dpc_fn dpc,
 			   void *ctx);

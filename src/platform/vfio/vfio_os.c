@@ -152,6 +152,11 @@ static void os_vlog(struct vg_os *os, enum vg_log_level level, const char *fmt,
 	vfio_log(v->verbose, level, "%s", line);
 }
 
+static uint16_t os_msix_vector(struct vg_os *os, int q)
+{
+	return vfio_irq_vector(&to_vfio(os)->irq, q);
+}
+
 static const struct vg_os_ops vfio_ops = {
 	.alloc = os_alloc,
 	.free = os_free,
@@ -174,6 +179,33 @@ static const struct vg_os_ops vfio_ops = {
 	.event_wait = vgp_event_wait,
 	.now_ns = os_now_ns,
 	.vlog = os_vlog,
+	.msix_vector = os_msix_vector,
+};
+
+/* INTx: the same table without MSI-X vectors. */
+static const struct vg_os_ops vfio_intx_ops = {
+	.alloc = os_alloc,
+	.free = os_free,
+	.dma_alloc = os_dma_alloc,
+	.dma_free = os_dma_free,
+	.cfg_read = os_cfg_read,
+	.cfg_write = os_cfg_write,
+	.bar_read = os_bar_read,
+	.bar_write = os_bar_write,
+	.irq_connect = os_irq_connect,
+	.irq_disconnect = os_irq_disconnect,
+	.dpc_request = os_dpc_request,
+	.lock_create = os_lock_create,
+	.lock_destroy = os_lock_destroy,
+	.lock = vgp_lock,
+	.unlock = vgp_unlock,
+	.event_create = os_event_create,
+	.event_destroy = os_event_destroy,
+	.event_signal = vgp_event_signal,
+	.event_wait = vgp_event_wait,
+	.now_ns = os_now_ns,
+	.vlog = os_vlog,
+	.msix_vector = NULL,
 };
 
 vg_status vg_vfio_create(const struct vg_vfio_config *cfg, struct vg_vfio **out,
@@ -187,7 +219,7 @@ vg_status vg_vfio_create(const struct vg_vfio_config *cfg, struct vg_vfio **out,
 		msg[0] = '\0';
 	if (!v)
 		return VG_E_NOMEM;
-	v->os.ops = &vfio_ops;
+	v->os.ops = cfg->intx ? &vfio_intx_ops : &vfio_ops;
 	v->verbose = cfg->verbose;
 	v->container_fd = v->group_fd = v->device_fd = v->mem_fd = -1;
 	v->mem_bytes = cfg->dma_bytes ? cfg->dma_bytes : DEFAULT_DMA_BYTES;
@@ -223,11 +255,18 @@ vg_status vg_vfio_create(const struct vg_vfio_config *cfg, struct vg_vfio **out,
 			 vg_status_str(st));
 		goto err_close;
 	}
+	st = vfio_irq_init(&v->irq, v->device_fd, !cfg->intx, v->verbose);
+	if (st != VG_OK) {
+		snprintf(msg, msg_len,
+			 "%s has no usable MSI-X (use the INTx mode)", v->addr);
+		goto err_pool;
+	}
 	vgp_event_set_init(&v->events);
-	vfio_irq_init(&v->irq, v->device_fd, v->verbose);
 	*out = v;
 	return VG_OK;
 
+err_pool:
+	vgp_pagemem_destroy(v->pool);
 err_close:
 	vfio_close(v);
 err_free:
@@ -259,6 +298,17 @@ const char *vg_vfio_pci_addr(const struct vg_vfio *v)
 uint64_t vg_vfio_irq_count(struct vg_vfio *v)
 {
 	return atomic_load(&v->irq.count);
+}
+
+uint64_t vg_vfio_vector_count(struct vg_vfio *v, unsigned vector)
+{
+	return vector < v->irq.nvec ? atomic_load(&v->irq.per_vector[vector])
+				    : 0;
+}
+
+bool vg_vfio_uses_msix(const struct vg_vfio *v)
+{
+	return v->irq.msix;
 }
 
 uint64_t vg_vfio_dma_bytes_in_use(struct vg_vfio *v)
