@@ -44,6 +44,11 @@ struct vg_sim_config {
 	/* Offer VIRTIO_F_ACCESS_PLATFORM, as a device behind an IOMMU
 	 * does (QEMU's iommu_platform=on). */
 	bool access_platform;
+	/* An MSI-X table of this many vectors: vectors below it are taken
+	 * and read back, others read back NO_VECTOR (as QEMU's); 0: no
+	 * MSI-X, every vector reads NO_VECTOR.  Interrupts still come on
+	 * INTx: this checks what a driver programs. */
+	uint16_t msix_vectors;
 	int verbose;
 };
 
@@ -74,6 +79,9 @@ struct vg_sim_counters {
 	uint64_t resets;
 	uint64_t dma_bytes_in_use; /* guest memory the driver holds */
 	long os_allocs_live;	   /* alloc() not yet free()d */
+	/* The MSI-X vectors the driver programmed (0xffff: none). */
+	uint16_t config_vector;
+	uint16_t queue_vector[2]; /* control, cursor */
 };
 void vg_sim_get_counters(struct vg_sim *sim, struct vg_sim_counters *out);
 

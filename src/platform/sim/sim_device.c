@@ -85,6 +85,7 @@ void sim_device_init(struct vg_sim *s)
 	s->dfselect = 0;
 	s->gfselect = 0;
 	s->queue_select = 0;
+	s->config_msix = VG_MSI_NO_VECTOR;
 	for (unsigned i = 0; i < SIM_NUM_QUEUES; i++)
 		s->q[i] = (struct sim_queue){
 			.max_size = max[i],

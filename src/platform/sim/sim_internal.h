@@ -129,6 +129,7 @@ struct vg_sim {
 	uint8_t status;
 	uint8_t isr;
 	uint16_t queue_select;
+	uint16_t config_msix; /* config vector (NO_VECTOR after reset) */
 	struct sim_queue q[SIM_NUM_QUEUES];
 	unsigned notify_pending; /* bit per queue */
 	uint32_t events_read;

@@ -399,6 +399,9 @@ void vg_sim_get_counters(struct vg_sim *sim, struct vg_sim_counters *out)
 	out->faults_injected = sim->faults_injected;
 	out->interrupts = sim->interrupts;
 	out->resets = sim->resets;
+	out->config_vector = sim->config_msix;
+	out->queue_vector[0] = sim->q[SIM_CTRLQ].msix;
+	out->queue_vector[1] = sim->q[SIM_CURSORQ].msix;
 	pthread_mutex_unlock(&sim->lock);
 	out->dma_bytes_in_use = vgp_pagemem_bytes_in_use(sim->mem);
 	out->os_allocs_live = atomic_load(&sim->allocs_live);

@@ -161,7 +161,7 @@ static void common_snapshot(const struct vg_sim *s, uint8_t *c)
 	if (s->gfselect < 2)
 		put32(c + VG_COMMON_GF,
 		      (uint32_t)(s->driver_features >> (32 * s->gfselect)));
-	put16(c + VG_COMMON_MSIX, VG_MSI_NO_VECTOR);
+	put16(c + VG_COMMON_MSIX, s->config_msix);
 	put16(c + VG_COMMON_NUMQ, SIM_NUM_QUEUES);
 	c[VG_COMMON_STATUS] = s->status;
 	c[VG_COMMON_CFGGENERATION] = 0;
@@ -170,7 +170,7 @@ static void common_snapshot(const struct vg_sim *s, uint8_t *c)
 		return; /* no such queue: size 0 */
 	const struct sim_queue *q = &s->q[s->queue_select];
 	put16(c + VG_COMMON_Q_SIZE, q->size);
-	put16(c + VG_COMMON_Q_MSIX, VG_MSI_NO_VECTOR); /* no MSI-X */
+	put16(c + VG_COMMON_Q_MSIX, q->msix);
 	put16(c + VG_COMMON_Q_ENABLE, q->enabled);
 	put16(c + VG_COMMON_Q_NOFF, s->queue_select);
 	put64(c + VG_COMMON_Q_DESCLO, q->desc);
@@ -230,7 +230,14 @@ static void common_write(struct vg_sim *s, uint64_t off, unsigned width,
 		if (!(s->status & VG_STATUS_FEATURES_OK) && s->gfselect < 2)
 			set_half(&s->driver_features, s->gfselect == 1, v);
 	} else if (IS(VG_COMMON_MSIX, 2) || IS(VG_COMMON_Q_MSIX, 2)) {
-		/* No MSI-X capability: vectors read back NO_VECTOR. */
+		/* Vectors past the table read back NO_VECTOR (spec
+		 * 4.1.5.1.2); without a table all of them do. */
+		uint16_t vec = v < s->cfg.msix_vectors ? (uint16_t)v
+						       : VG_MSI_NO_VECTOR;
+		if (IS(VG_COMMON_MSIX, 2))
+			s->config_msix = vec;
+		else if (q)
+			q->msix = vec;
 	} else if (IS(VG_COMMON_STATUS, 1)) {
 		write_status(s, (uint8_t)v);
 	} else if (IS(VG_COMMON_Q_SELECT, 2)) {
