@@ -33,7 +33,7 @@ if [ ! -e "$OUT/bin/build.ninja" ]; then
 	meson setup "$OUT/bin" "$SRC" -Dguest=true -Db_sanitize=none \
 		-Dbuildtype=release -Dprefer_static=true >/dev/null
 fi
-ninja -C "$OUT/bin" >/dev/null
+ninja -C "$OUT/bin" >"$OUT/ninja.log" || { cat "$OUT/ninja.log" >&2; exit 1; }
 
 I="$OUT/initramfs"
 rm -rf "$I"
