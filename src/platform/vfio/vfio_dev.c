@@ -118,6 +118,10 @@ vg_status vfio_bind(const char *addr, int verbose, char *msg, size_t len)
 	char path[256], drv[64];
 	int err;
 
+	snprintf(path, sizeof(path), SYS_PCI "/%s", addr);
+	if (access(path, F_OK))
+		return fail(msg, len, "no PCI function %s (%s)", addr,
+			    strerror(errno));
 	bound_driver(addr, drv, sizeof(drv));
 	if (!strcmp(drv, "vfio-pci"))
 		return VG_OK;
