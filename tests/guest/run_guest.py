@@ -74,14 +74,17 @@ def run_boot(name, args, results, log):
     work = tempfile.mkdtemp(prefix="viogpu-guest-")
     qmp_path = os.path.join(work, "qmp")
     cmd = [
-        args.qemu, "-machine", "q35", "-accel", "tcg", "-m", str(ram),
+        args.qemu, "-machine", "q35,kernel-irqchip=split", "-accel", "tcg",
+        "-m", str(ram),
         "-smp", "1", "-nodefaults", "-display", "none", "-no-reboot",
         "-kernel", os.path.join(args.guest_dir, "vmlinuz"),
         "-initrd", os.path.join(args.guest_dir, "initrd.cpio.gz"),
         "-append", "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 "
         "viogpu.irq=%s viogpu.scenarios=%s" % (irq, scenarios),
         # The IOMMU first: QEMU wants it before the devices behind it.
-        "-device", "intel-iommu,intremap=off",
+        # Interrupt remapping on, as on a real host: MSIs are isolated,
+        # so type1 needs no allow_unsafe_interrupts.
+        "-device", "intel-iommu,intremap=on",
         "-device", "virtio-gpu-pci,id=gpu0,iommu_platform=on,"
         "disable-legacy=on,max_hostmem=1G,max_outputs=%d" % heads,
         "-serial", "stdio", "-monitor", "none",
