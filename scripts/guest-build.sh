@@ -37,16 +37,16 @@ ninja -C "$OUT/bin" >"$OUT/ninja.log" || { cat "$OUT/ninja.log" >&2; exit 1; }
 
 I="$OUT/initramfs"
 rm -rf "$I"
-mkdir -p "$I/bin" "$I/lib/modules" "$I/proc" "$I/sys" "$I/dev"
+mkdir -p "$I/bin" "$I/lib/modules" "$I/proc" "$I/sys" "$I/dev" "$I/tmp"
 cp "$OUT/root/bin/busybox" "$I/bin/busybox"
-cp "$OUT/bin/tests/guest/viogpu-guest" "$I/bin/"
+cp "$OUT/bin/tests/guest/viogpu-guest" "$OUT/bin/viogpu" "$I/bin/"
 for m in irqbypass vfio vfio_iommu_type1 vfio_virqfd vfio-pci-core vfio-pci; do
 	f=$(find "$OUT/root/lib/modules" -name "$m.ko" | head -n 1)
 	[ -n "$f" ] || { echo "guest: module $m.ko not in the kernel package" >&2; exit 1; }
 	cp "$f" "$I/lib/modules/"
 done
 cp "$SRC/tests/guest/init" "$I/init"
-chmod 755 "$I/init" "$I/bin/busybox" "$I/bin/viogpu-guest"
+chmod 755 "$I/init" "$I/bin/busybox" "$I/bin/viogpu-guest" "$I/bin/viogpu"
 python3 "$SRC/tests/guest/mkinitramfs.py" "$I" "$OUT/initrd.cpio.gz"
 cp "$(ls "$OUT"/root/boot/vmlinuz-* | head -n 1)" "$OUT/vmlinuz"
 echo "guest: $OUT/vmlinuz, $OUT/initrd.cpio.gz ($(du -k "$OUT/initrd.cpio.gz" | cut -f1) KiB)"
