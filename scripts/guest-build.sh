@@ -15,8 +15,10 @@ if [ ! -e "$OUT/root/.done" ]; then
 		awk '/Depends: linux-image-/ {print $2; exit}')
 	[ -n "$kpkg" ] || { echo "guest: no linux-image-amd64 in apt's lists (apt-get update?)" >&2; exit 1; }
 	rm -f "$OUT"/debs/*.deb
-	(cd "$OUT/debs" && apt-get download -q "$kpkg" busybox-static 2>&1 |
-		grep -v "couldn't be accessed by user '_apt'" || true)
+	# As root apt warns that its sandbox user cannot write here: noise.
+	(cd "$OUT/debs" &&
+		apt-get download -q "$kpkg" busybox-static 2>&1) |
+		grep -v "couldn't be accessed by user '_apt'" || true
 	ls "$OUT"/debs/linux-image-*.deb "$OUT"/debs/busybox-static*.deb >/dev/null
 	rm -rf "$OUT/root"
 	mkdir -p "$OUT/root"
@@ -48,5 +50,8 @@ done
 cp "$SRC/tests/guest/init" "$I/init"
 chmod 755 "$I/init" "$I/bin/busybox" "$I/bin/viogpu-guest" "$I/bin/viogpu"
 python3 "$SRC/tests/guest/mkinitramfs.py" "$I" "$OUT/initrd.cpio.gz"
-cp "$(ls "$OUT"/root/boot/vmlinuz-* | head -n 1)" "$OUT/vmlinuz"
+for k in "$OUT"/root/boot/vmlinuz-*; do
+	cp "$k" "$OUT/vmlinuz"
+	break
+done
 echo "guest: $OUT/vmlinuz, $OUT/initrd.cpio.gz ($(du -k "$OUT/initrd.cpio.gz" | cut -f1) KiB)"

@@ -27,21 +27,25 @@
 static int set_irqs(struct vfio_irq *irq, uint32_t index, uint32_t flags,
 		    uint32_t count, const int *fds)
 {
-	struct {
-		struct vfio_irq_set s;
-		int32_t fd[VFIO_MAX_VECTORS];
-	} req;
-	memset(&req, 0, sizeof(req));
+	/* struct vfio_irq_set ends in a flexible array: the eventfds follow
+	 * it in one buffer. */
+	_Alignas(8) uint8_t buf[sizeof(struct vfio_irq_set) +
+				VFIO_MAX_VECTORS * sizeof(int32_t)];
+	struct vfio_irq_set *req = (struct vfio_irq_set *)buf;
 	bool with_fds = count && (flags & VFIO_IRQ_SET_DATA_EVENTFD);
-	req.s.argsz = sizeof(req.s) + (with_fds ? count * sizeof(int32_t) : 0);
-	req.s.flags = flags;
-	req.s.index = index;
-	req.s.start = 0;
-	req.s.count = count;
-	for (uint32_t i = 0; with_fds && i < count; i++)
-		req.fd[i] = fds[i];
-	return ioctl(irq->device_fd, VFIO_DEVICE_SET_IRQS, &req) < 0 ? -errno
-								     : 0;
+	memset(buf, 0, sizeof(buf));
+	req->argsz = (uint32_t)(sizeof(*req) +
+				(with_fds ? count * sizeof(int32_t) : 0));
+	req->flags = flags;
+	req->index = index;
+	req->start = 0;
+	req->count = count;
+	for (uint32_t i = 0; with_fds && i < count; i++) {
+		int32_t fd = fds[i];
+		memcpy(buf + sizeof(*req) + i * sizeof(fd), &fd, sizeof(fd));
+	}
+	return ioctl(irq->device_fd, VFIO_DEVICE_SET_IRQS, req) < 0 ? -errno
+								    : 0;
 }
 
 vg_status vfio_irq_init(struct vfio_irq *irq, int device_fd, bool msix,

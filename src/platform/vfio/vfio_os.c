@@ -6,6 +6,7 @@
  * events and clock.
  */
 #include "viogpu/vfio.h"
+#include "viogpu/format.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -143,6 +144,7 @@ static uint64_t os_now_ns(struct vg_os *os)
 	return vgp_now_ns();
 }
 
+VG_PRINTF(3, 0)
 static void os_vlog(struct vg_os *os, enum vg_log_level level, const char *fmt,
 		    va_list ap)
 {
