@@ -230,8 +230,7 @@ const char *view_status_text(int st)
 	static const char *const names[VGP_STATUS_COUNT] = {
 		[VGP_OK] = "done",
 		[VGP_E_BAD_REQUEST] = "malformed request",
-		[VGP_E_UNKNOWN_CODE] = "the server does not know this request "
-				       "(older than protocol 1.1?)",
+		[VGP_E_UNKNOWN_CODE] = "unknown request (viogpud < 1.1?)",
 		[VGP_E_VERSION_MISMATCH] = "protocol version mismatch",
 		[VGP_E_BAD_FD] = "bad file descriptor",
 		[VGP_E_ACCESS_DENIED] = "access denied",
