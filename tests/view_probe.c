@@ -144,8 +144,8 @@ static int restrict_head(const char *sock, uint32_t head)
 	struct vgp_surface_ref ref = {sr.handle, 0};
 	if (vgp_client_call(c, VGP_CLEAR, &cl, sizeof(cl), -1, NULL, 0, NULL,
 			    NULL) != VGP_OK ||
-	    vgp_client_call(c, VGP_SWAP_BUFFERS, &ref, sizeof(ref), -1, NULL,
-			    0, NULL, NULL) != VGP_OK)
+	    vgp_client_call(c, VGP_SWAP_BUFFERS, &ref, sizeof(ref), -1, NULL, 0,
+			    NULL, NULL) != VGP_OK)
 		return 1;
 	printf("ready\n");
 	fflush(stdout);
@@ -184,7 +184,8 @@ static int render(const char *out, uint32_t w, uint32_t h, char **op, int n)
 			     y < num(op[i + 2]) + num(op[i + 4]); y++)
 				for (long long x = num(op[i + 1]);
 				     x < num(op[i + 1]) + num(op[i + 3]); x++)
-					plot(&c, x, y, (uint32_t)num(op[i + 5]));
+					plot(&c, x, y,
+					     (uint32_t)num(op[i + 5]));
 			i += 6;
 		} else if (!strcmp(op[i], "clear-pixel") && i + 2 < n) {
 			plot(&c, num(op[i + 1]), num(op[i + 2]), 0);
