@@ -181,6 +181,10 @@ static void surface_release(struct srv *s, struct surface *sf, bool restore)
 		return;
 	sf->released = true;
 	sf->name = 0;
+	/* Restricted content left on a head nobody holds would be anyone's
+	 * to read (GET_BUFFER, the viewer): it never outlives its holder. */
+	if (sf->acl.flags & VGP_SURFACE_RESTRICTED_CONTENT)
+		restore = true;
 	if (sf->head >= 0 && s->held[sf->head] == sf) {
 		struct vg_fb *fb = vg_gpu_head_fb(s->gpu, (uint32_t)sf->head);
 		if (restore && sf->prev && fb &&

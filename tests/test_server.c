@@ -1410,6 +1410,32 @@ static void test_present_and_input_events(void **state)
 	assert_int_equal(f.px[7 * f.w + 100] & 0xffffff, 0x00ff00);
 	free(f.px);
 
+	/* A restricted primary closed cleanly does not leave its frame for
+	 * others to read: the head gets back what it showed before. */
+	a = connect_to(d);
+	prim = create(a,
+		      VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE |
+			      VGP_SURFACE_RESTRICTED_CONTENT,
+		      0, 0, 0, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	struct vgp_clear cl = {prim, 0xabcdef};
+	assert_int_equal(call_simple(a, VGP_CLEAR, &cl, sizeof(cl)), VGP_OK);
+	ref.handle = prim;
+	assert_int_equal(call_simple(a, VGP_SWAP_BUFFERS, &ref, sizeof(ref)),
+			 VGP_OK);
+	ev = next_present(v);
+	assert_int_equal(call_simple(a, VGP_CLOSE_SURFACE, &ref, sizeof(ref)),
+			 VGP_OK);
+	ev = next_present(v);
+	assert_int_equal(ev.width, (int32_t)d->w);
+	f = get_buffer(v, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_int_equal(f.px[0] & 0xffffff, 0);
+	assert_int_equal(f.px[7 * f.w + 100] & 0xffffff, 0x00ff00);
+	free(f.px);
+	vgp_client_close(a);
+
 	/* Unsubscribed: a swap sends nothing. */
 	sp.enable = 0;
 	assert_int_equal(call_simple(v, VGP_SUBSCRIBE_PRESENT, &sp, sizeof(sp)),
