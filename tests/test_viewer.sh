@@ -100,7 +100,10 @@ start_view() {
 		2>"$tmp/view.err" &
 	vpid=$!
 	pids+=($vpid)
-	until_ok 20 grep -q "^viogpu-view: head 0" "$tmp/view.out" ||
+	# Up, or gone (then at once, not after the deadline).
+	until_ok 20 bash -c "grep -q '^viogpu-view: head 0' '$tmp/view.out' ||
+		! kill -0 $vpid 2>/dev/null"
+	grep -q "^viogpu-view: head 0" "$tmp/view.out" ||
 		fail "viewer not up"
 	WIN=$(timeout 20 xdotool search --sync --onlyvisible \
 		--name '^viogpu-view: head 0' | head -1)
