@@ -76,8 +76,8 @@ int view_front_refresh(struct view_front *f, struct view_rect *changed,
 		       bool *resized)
 {
 	struct vgp_buffer_reply br;
-	const uint32_t *snap;
-	size_t size;
+	const uint32_t *snap = NULL;
+	size_t size = 0;
 	/* Every event that arrives before the reply was sent before the
 	 * snapshot was taken (the daemon is one thread, its records
 	 * ordered): the snapshot holds all of them, so the damage taken
