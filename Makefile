@@ -61,6 +61,18 @@ windows: deps $(WIN_BUILD)/build.ninja
 windows-check: build windows
 	python3 scripts/run-tests.py $(WIN_BUILD):windows
 
+# The Windows installer, from the Windows build, with wixl (Debian's
+# msitools): the tools (the default feature) and the resolution service
+# (an optional feature, off by default).  Its test under Wine's msiexec is
+# in the 'windows' suite (make check, make windows-check).
+MSI_VERSION := $(shell sed -n "s/^  version : '\(.*\)',$$/\1/p" meson.build)
+.PHONY: msi
+msi: windows
+	scripts/make-msi.sh $(WIN_BUILD)/viogpu-$(MSI_VERSION).msi $(MSI_VERSION) \
+		$(WIN_BUILD)/win/cli/viogpu.exe \
+		$(WIN_BUILD)/win/service/viogpu-service.exe README.md
+	@ls -l $(WIN_BUILD)/viogpu-$(MSI_VERSION).msi
+
 # libFuzzer over everything the device writes (ASan + UBSan, clang), over
 # the EDID decoder (seeded with tests/data/edid, which it never writes
 # to), and over the display server's request decoder.

@@ -7,6 +7,8 @@ libcmocka-dev libpng-dev qemu-system-x86 clang llvm libclang-rt-14-dev clang-for
 edid-decode libplacebo-dev mingw-w64 wine wine64 \
 libsystemd-dev scdoc bash-completion systemd \
 libsdl2-dev xvfb xdotool imagemagick x11-apps x11-utils"
+# The MSI: wixl builds it (make msi), msiinfo checks it in its test.
+PKGS="$PKGS wixl msitools"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
