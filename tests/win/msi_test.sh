@@ -9,19 +9,31 @@
 set -eu
 root=$1 cli=$2 svc=$3 version=$4 work=$5
 
-rm -rf "$work"
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all
 unset DISPLAY WAYLAND_DISPLAY
-# Everything this prefix runs ends with its server, pass or fail.
-trap 'wineserver -k 2>/dev/null || true' EXIT
+# Everything this prefix runs ends with its server, pass or fail, and the
+# server is gone before the next run makes a prefix at the same path (a
+# dying server found there failed wineboot -i, exit 53).
+stop_server() {
+	[ -d "$WINEPREFIX" ] || return 0
+	wineserver -k 2>/dev/null || true
+	wineserver -w 2>/dev/null || true
+}
+stop_server
+rm -rf "$work"
+mkdir -p "$work"
+trap stop_server EXIT
 
 fail() {
 	echo "FAIL: $*" >&2
+	echo "service processes: $(service_processes | tr '\n' ' ')" >&2
 	exit 1
 }
 step() { echo "== $*"; }
+# One line of a file or a listing, for a failure message.
+line() { tr '\n' '|'; }
 winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
 
 # Two packages of the same build: VERSION and one patch level above it
@@ -40,16 +52,16 @@ echo "built $version ($(wc -c <"$work/low.msi") bytes) and $high"
 msiinfo export "$work/low.msi" Feature >"$work/features"
 awk -F'\t' '$1 == "Tools" && $6 == 1 { t = 1 }
 	$1 == "Service" && $6 > 1 { s = 1 } END { exit !(t && s) }' \
-	"$work/features" || fail "feature levels: $(cat "$work/features")"
+	"$work/features" || fail "feature levels: $(line <"$work/features")"
 
 # A prefix made in the same server session as its services.exe loses
 # services created later (StartServices then fails with 1060 and msiexec
 # rolls back, exit 91: seen here every time), so the prefix is made, its
 # server ended, and one persistent server (ended by the trap) started.
-wine wineboot -i </dev/null >/dev/null 2>&1
-wineserver -k
-wineserver -p
-wine wineboot </dev/null >/dev/null 2>&1
+wine wineboot -i </dev/null >/dev/null 2>&1 || fail "wineboot -i: exit $?"
+stop_server # the one that made the prefix (it may have ended already)
+wineserver -p || fail "wineserver -p: exit $?"
+wine wineboot </dev/null >/dev/null 2>&1 || fail "wineboot: exit $?"
 
 dir="$WINEPREFIX/drive_c/Program Files/viogpu"
 log="$dir/viogpu-service.log"
@@ -109,28 +121,28 @@ service_processes() {
 step "msiexec /i low.msi: the tools only"
 msiexec /i "$(winpath "$work/low.msi")" || fail "install: exit $?"
 [ -f "$dir/viogpu.exe" ] && [ -f "$dir/README.md" ] ||
-	fail "tools not installed: $(ls "$dir" 2>&1)"
+	fail "tools not installed: $(ls "$dir" 2>&1 | line)"
 [ ! -e "$dir/viogpu-service.exe" ] || fail "service installed by default"
 ! registered || fail "service registered by default"
 wine "$dir/viogpu.exe" info --device sim </dev/null >"$work/info" 2>&1 ||
-	fail "installed viogpu.exe info: $(cat "$work/info")"
-grep -q '^head 0: *1024x768' "$work/info" || fail "info: $(cat "$work/info")"
+	fail "installed viogpu.exe info: $(line <"$work/info")"
+grep -q '^head 0: *1024x768' "$work/info" || fail "info: $(line <"$work/info")"
 [ "$(versions)" = "$version" ] || fail "installed versions: $(versions)"
-echo "ok: $(ls "$dir" | tr '\n' ' ')"
+echo "ok: $(ls "$dir" | line)"
 
 step "msiexec /i low.msi ADDLOCAL=Service: the service added"
 msiexec /i "$(winpath "$work/low.msi")" ADDLOCAL=Service ||
 	fail "modify (add the service): exit $?"
 [ -f "$dir/viogpu-service.exe" ] && [ -f "$dir/viogpu.exe" ] ||
-	fail "files after modify: $(ls "$dir" 2>&1)"
+	fail "files after modify: $(ls "$dir" 2>&1 | line)"
 registered || fail "service not registered"
 wait_state RUNNING
 wait_log 'following display changes until stopped'
 grep -q '^head 0: 1024x768, screendump equals the frame' "$log" ||
-	fail "service log: $(cat "$log")"
+	fail "service log: $(line <"$log")"
 # What later steps check is gone must be seen here first.
 [ -n "$(service_processes)" ] || fail "no service process found"
-echo "ok: running, log: $(tr '\n' '|' <"$log")"
+echo "ok: running, log: $(line <"$log")"
 
 step "sc stop / sc start"
 wine sc stop viogpu </dev/null >/dev/null 2>&1 || fail "sc stop: exit $?"
@@ -152,33 +164,33 @@ wait_log 'following display changes until stopped'
 # The old product's removal stopped its service and removed its log; the
 # new service wrote this one.
 [ "$(grep -c 'starting (pid' "$log")" -eq 1 ] ||
-	fail "log after upgrade: $(cat "$log")"
+	fail "log after upgrade: $(line <"$log")"
 echo "ok: only $high installed, service running"
 
 step "msiexec /i low.msi: a downgrade is refused"
-if msiexec /i "$(winpath "$work/low.msi")"; then
-	fail "the lower version installed over the higher one"
-fi
+rc=0
+msiexec /i "$(winpath "$work/low.msi")" || rc=$?
+[ "$rc" != 0 ] || fail "the lower version installed over the higher one"
 [ "$(versions)" = "$high" ] || fail "versions after downgrade: $(versions)"
 [ "$(state)" = RUNNING ] || fail "service after refused downgrade: $(state)"
-echo "ok: refused, $high still installed and running"
+echo "ok: refused (exit $rc), $high still installed and running"
 
 step "msiexec /i high.msi REMOVE=Service: the service removed, tools kept"
 msiexec /i "$(winpath "$work/high.msi")" REMOVE=Service ||
 	fail "modify (remove the service): exit $?"
 ! registered || fail "service still registered"
 [ ! -e "$dir/viogpu-service.exe" ] && [ ! -e "$log" ] ||
-	fail "service files left: $(ls "$dir")"
+	fail "service files left: $(ls "$dir" | line)"
 [ -f "$dir/viogpu.exe" ] || fail "the tools went with the service"
 [ -z "$(service_processes)" ] || fail "service process left"
-echo "ok: $(ls "$dir" | tr '\n' ' ')"
+echo "ok: $(ls "$dir" | line)"
 
 step "msiexec /x high.msi with the service running: uninstall"
 msiexec /i "$(winpath "$work/high.msi")" ADDLOCAL=Service ||
 	fail "modify (add the service again): exit $?"
 wait_state RUNNING
 msiexec /x "$(winpath "$work/high.msi")" || fail "uninstall: exit $?"
-[ ! -e "$dir" ] || fail "left under Program Files: $(ls -A "$dir")"
+[ ! -e "$dir" ] || fail "left under Program Files: $(ls -A "$dir" | line)"
 ! registered || fail "service key left"
 [ -z "$(versions)" ] || fail "still listed as installed: $(versions)"
 i=0

@@ -178,6 +178,31 @@ static bool open_log(const char *path)
 	return true;
 }
 
+/* The MSI's step that removes the log when the Service component goes
+ * (wixl has no RemoveFile), after StopServices and before RemoveFiles.
+ * The log may never have been written.  The service holds it open until
+ * its process ends, and Wine's StopServices does not wait for the stop
+ * (seen: the log and the running .exe then stayed behind), so this waits,
+ * up to 10 s, until the file can be deleted: the process is gone and
+ * RemoveFiles can delete the .exe too. */
+static int remove_log(const char *path)
+{
+	for (int tries = 0;; tries++) {
+		if (DeleteFileA(path))
+			return CLI_EXIT_OK;
+		DWORD err = GetLastError();
+		if (err == ERROR_FILE_NOT_FOUND)
+			return CLI_EXIT_OK;
+		if ((err != ERROR_SHARING_VIOLATION &&
+		     err != ERROR_ACCESS_DENIED) ||
+		    tries == 200) {
+			cli_error("cannot remove '%s' (error %lu)", path, err);
+			return CLI_EXIT_FAIL;
+		}
+		Sleep(50);
+	}
+}
+
 static void usage(void)
 {
 	printf("usage: viogpu-service [--console] [--seconds N] [--log "
@@ -229,17 +254,8 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
-		if (!strcmp(a, "--remove-log")) {
-			/* The MSI's uninstall step (wixl has no RemoveFile):
-			 * the log may never have been written. */
-			if (!DeleteFileA(argv[++i]) &&
-			    GetLastError() != ERROR_FILE_NOT_FOUND) {
-				cli_error("cannot remove '%s' (error %lu)",
-					  argv[i], GetLastError());
-				return CLI_EXIT_FAIL;
-			}
-			return CLI_EXIT_OK;
-		}
+		if (!strcmp(a, "--remove-log"))
+			return remove_log(argv[++i]);
 		if (!strcmp(a, "--log")) {
 			log = argv[++i];
 			continue;
