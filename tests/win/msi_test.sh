@@ -200,3 +200,7 @@ while [ -n "$(service_processes)" ]; do
 	sleep 0.2
 done
 echo "ok: no files, no service, no process"
+
+# The prefix (about 700 MB) is kept only when a step failed, to look into.
+stop_server
+rm -rf "$WINEPREFIX"
