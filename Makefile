@@ -37,9 +37,11 @@ $(REL_BUILD)/build.ninja: | deps
 $(FUZZ_BUILD)/build.ninja: | deps
 	CC=clang meson setup $(FUZZ_BUILD) -Dfuzzing=true
 
-check: build $(TSAN_BUILD)/build.ninja format-check fuzz windows
+check: build $(TSAN_BUILD)/build.ninja $(REL_BUILD)/build.ninja format-check fuzz windows
 	ninja -C $(TSAN_BUILD)
-	python3 scripts/run-tests.py $(BUILD) $(TSAN_BUILD):concurrency $(WIN_BUILD):windows
+	ninja -C $(REL_BUILD)
+	python3 scripts/run-tests.py $(BUILD) $(TSAN_BUILD):concurrency $(WIN_BUILD):windows \
+		$(REL_BUILD):install
 
 # The Windows lane: cross-built with Debian's mingw-w64 (no sanitizers,
 # warnings are errors); its tests run under Wine (scripts/wine-run.sh, a
