@@ -1,6 +1,6 @@
 # bash completion for viogpu(1): commands, each command's options and the
 # values the options take.  Keep in step with `viogpu COMMAND --help`
-# (tests/check_completion.sh compares them).
+# (tests/install/check_docs_help.sh compares them).
 
 _viogpu_common="--device --faults --heads --ram --timeout --stats --verbose -v --help"
 

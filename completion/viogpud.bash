@@ -1,4 +1,5 @@
-# bash completion for viogpud(8).  Keep in step with `viogpud --help`.
+# bash completion for viogpud(8).  Keep in step with `viogpud --help`
+# (tests/install/check_docs_help.sh compares them).
 _viogpud()
 {
 	local cur prev words cword

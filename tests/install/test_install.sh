@@ -4,8 +4,9 @@
 #
 #   files       the exact file list; SONAMEs and symlinks; .pc versions;
 #               libviogpu.a holds the core, the host layer, the platforms
-#   exports     each shared library exports exactly the functions its
-#               installed headers declare (nm -D vs lib/public_api.sh)
+#   exports     each library (shared: nm -D; static: nm -g) exports
+#               exactly the functions its installed headers declare
+#               (lib/public_api.sh)
 #   link        README's "Linking the library" example, compiled with
 #               exactly its pkg-config line and run (shared); a program
 #               checking the device's screendump, linked statically; a
@@ -22,7 +23,7 @@ set -euo pipefail
 case=$1
 : "${VG_BUILD:?}" "${VG_SRC:?}" "${VG_SANITIZE:?}" "${VG_VERSION:?}"
 : "${VG_PREFIX:?}" "${VG_BINDIR:?}" "${VG_LIBDIR:?}" "${VG_INCLUDEDIR:?}"
-: "${VG_MANDIR:?}" "${VG_UNITDIR:?}" "${VG_BASHCOMPDIR:?}"
+: "${VG_MANDIR:?}" "${VG_UNITDIR:?}" "${VG_BASHCOMPDIR:?}" "${VG_MAN:?}"
 if [ "$VG_SANITIZE" != none ]; then
 	echo "SKIP: a b_sanitize=$VG_SANITIZE build; the install suite runs on" \
 		"a release build (make check: build-release)"
@@ -48,7 +49,7 @@ export PKG_CONFIG_PATH=$LIB/pkgconfig PKG_CONFIG_SYSROOT_DIR=$R
 export PKG_CONFIG_LIBDIR=$LIB/pkgconfig # not the system's viogpu, if any
 
 case_files() {
-	local so v=$VG_VERSION rel
+	local so v=$VG_VERSION
 	# Everything installed, relative to the prefix's root, one per line.
 	local want=(
 		"$VG_BINDIR/viogpu" "$VG_BINDIR/viogpud"
@@ -59,9 +60,15 @@ case_files() {
 		"$VG_LIBDIR/libviogpu-client.so" "$VG_LIBDIR/libviogpu-client.a"
 		"$VG_LIBDIR/pkgconfig/viogpu.pc"
 		"$VG_LIBDIR/pkgconfig/viogpu-client.pc"
-		"$VG_MANDIR/man1/viogpu.1" "$VG_MANDIR/man8/viogpud.8"
-		"$VG_BASHCOMPDIR/viogpu" "$VG_BASHCOMPDIR/viogpud"
-		"$VG_UNITDIR/viogpud.service" "$VG_UNITDIR/viogpud.socket")
+	)
+	# Each of these can be turned off (-Dman, -Dbashcompletiondir=no,
+	# -Dsystemdsystemunitdir=no); then it must be absent.
+	[ "$VG_MAN" = no ] ||
+		want+=("$VG_MANDIR/man1/viogpu.1" "$VG_MANDIR/man8/viogpud.8")
+	[ "$VG_BASHCOMPDIR" = no ] ||
+		want+=("$VG_BASHCOMPDIR/viogpu" "$VG_BASHCOMPDIR/viogpud")
+	[ "$VG_UNITDIR" = no ] ||
+		want+=("$VG_UNITDIR/viogpud.service" "$VG_UNITDIR/viogpud.socket")
 	for h in types status os gpu surface display present power color edid \
 		panic host qemu sim protocol client; do
 		want+=("$VG_INCLUDEDIR/viogpu/$h.h")
@@ -69,7 +76,8 @@ case_files() {
 	# The viewer, once the build installs it (issue 12): its binary and
 	# its man page join the list here.
 	if [ -e "$VG_BUILD/viogpu-view" ]; then
-		want+=("$VG_BINDIR/viogpu-view" "$VG_MANDIR/man1/viogpu-view.1")
+		want+=("$VG_BINDIR/viogpu-view")
+		[ "$VG_MAN" = no ] || want+=("$VG_MANDIR/man1/viogpu-view.1")
 	fi
 	diff -u <(printf '%s\n' "${want[@]}" | sort) \
 		<(cd "$R" && find . ! -type d | sed 's|^\.||' | sort) ||
@@ -89,20 +97,23 @@ case_files() {
 	done
 	[ "$(pkg-config --variable=prefix viogpu)" = "$R$VG_PREFIX" ] ||
 		fail "viogpu.pc: prefix $(pkg-config --variable=prefix viogpu)"
-	# The static library: the core, the host layer, both platforms.
-	local objs
-	objs=$(ar t "$LIB/libviogpu.a")
-	for o in src_core_gpu.c.o src_core_virtqueue.c.o host.c.o \
-		qemu_process.c.o sim_device.c.o posix_sync.c.o; do
-		grep -qx "$o" <<<"$objs" || fail "libviogpu.a lacks $o"
+	# The static library holds the core, the host layer, both platforms
+	# and their POSIX part (their internal functions, made local).
+	local syms
+	syms=$(nm "$LIB/libviogpu.a")
+	for f in 'T vg_gpu_create' 't vg_vq_init' 'T vg_host_open' \
+		't host_parse_props' 'T vg_qemu_create' 't vgq_proc_start' \
+		'T vg_sim_create' 't vgp_event_create'; do
+		grep -q " $f\$" <<<"$syms" || fail "libviogpu.a lacks $f"
 	done
 	grep -qx client.c.o <<<"$(ar t "$LIB/libviogpu-client.a")" ||
 		fail "libviogpu-client.a lacks client.c.o"
 	# Man pages are roff, units name the installed daemon.
-	head -c 200 "$R$VG_MANDIR/man8/viogpud.8" | grep -q '^\.TH' ||
-		fail "viogpud.8 is not a man page"
-	grep -qx "ExecStart=$VG_BINDIR/viogpud \$VIOGPUD_ARGS" \
-		"$R$VG_UNITDIR/viogpud.service" ||
+	[ "$VG_MAN" = no ] || head -c 200 "$R$VG_MANDIR/man8/viogpud.8" |
+		grep -q '^\.TH' || fail "viogpud.8 is not a man page"
+	[ "$VG_UNITDIR" = no ] ||
+		grep -qx "ExecStart=$VG_BINDIR/viogpud \$VIOGPUD_ARGS" \
+			"$R$VG_UNITDIR/viogpud.service" ||
 		fail "viogpud.service does not start $VG_BINDIR/viogpud"
 	echo "files: ${#want[@]} installed as listed; SONAMEs libviogpu.so.0," \
 		"libviogpu-client.so.0; version $v"
@@ -128,6 +139,13 @@ case_exports() {
 			fail "$so: symbols not versioned $node"
 		echo "exports: $so: $(wc -l <<<"$got") functions, exactly the" \
 			"headers' declarations, version $node"
+		# The static library: the same names global, no other.
+		local a=${so%%.so.*}.a
+		got=$(nm -g --defined-only "$LIB/$a" | awk 'NF == 3 {print $3}' |
+			sort -u)
+		diff -u <(echo "$api") <(echo "$got") ||
+			fail "$a defines globally (+) other than its headers declare (-)"
+		echo "exports: $a: the same $(wc -l <<<"$got") global, the rest local"
 	}
 	check_lib "libviogpu.so.$VG_VERSION" VIOGPU_0 "${core[@]}"
 	check_lib "libviogpu-client.so.$VG_VERSION" VIOGPU_CLIENT_0 \
@@ -181,6 +199,12 @@ case_link() {
 }
 
 case_units() {
+	if [ "$VG_UNITDIR" = no ]; then
+		echo "SKIP: built with -Dsystemdsystemunitdir=no"
+		exit 77
+	fi
+	local man=--man=yes
+	[ "$VG_MAN" = yes ] || man=--man=no # no pages to find
 	# Verify in a root made of this install and the machine's own units
 	# (sysinit.target and the like), so ExecStart= and Documentation=
 	# are looked up in the install, not on this machine.
@@ -190,7 +214,7 @@ case_units() {
 	cp -a /usr/lib/systemd/system "$V/usr/lib/systemd/"
 	[ -e "$V/lib" ] || ln -s usr/lib "$V/lib"
 	local out
-	out=$(MANPATH=$V$VG_MANDIR systemd-analyze verify --root="$V" \
+	out=$(MANPATH=$V$VG_MANDIR systemd-analyze verify $man --root="$V" \
 		"$V$VG_UNITDIR/viogpud.socket" "$V$VG_UNITDIR/viogpud.service" 2>&1) ||
 		fail "systemd-analyze verify: $out"
 	[ -z "$out" ] || fail "systemd-analyze verify is not clean: $out"
