@@ -8,7 +8,7 @@ edid-decode libplacebo-dev mingw-w64 wine wine64 \
 libsystemd-dev scdoc bash-completion systemd"
 # make deb and the deb suite (issue 13): the package build, lintian, the
 # throwaway Debian root.
-PKGS="$PKGS dpkg-dev debhelper lintian mmdebstrap"
+PKGS="$PKGS build-essential dpkg-dev debhelper lintian mmdebstrap libsdl2-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
