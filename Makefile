@@ -120,6 +120,15 @@ bench-strategies: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD) bench/bench-present-strategies
 	./$(REL_BUILD)/bench/bench-present-strategies
 
+# viogpud's costs on the device model (BENCH_DEVICE=qemu for QEMU): lines
+# as DRAW_LINE, DRAW_PIXEL and shared memory; SWAP_BUFFERS next to the
+# core's present; round trips.
+BENCH_DEVICE ?= sim
+.PHONY: bench-server
+bench-server: deps $(REL_BUILD)/build.ninja
+	ninja -C $(REL_BUILD) bench/bench-server viogpud
+	./$(REL_BUILD)/bench/bench-server --device $(BENCH_DEVICE)
+
 # The HDR converter, one core, full 4K and 8K frames, next to memcpy and
 # FFmpeg's CPU path (ffmpeg is looked for at run time, not installed).
 bench-hdr: deps $(REL_BUILD)/build.ninja

@@ -38,7 +38,7 @@ commands=$("$build/viogpu" --help | awk '/^Commands:/ {c = 1; next}
 	c && /^  [a-z]/ {print $1} c && /^$/ {c = 0}')
 [ "$(wc -w <<<"$commands")" -ge 5 ] || miss "no commands in viogpu --help"
 top=$(offered _viogpu viogpu "")
-n=0
+n=0 v=0
 for cmd in $commands; do
 	grep -qF "*$cmd*" "$man1" || miss "viogpu.1: command $cmd"
 	grep -qx "$cmd" <<<"$top" || miss "completion: command $cmd"
@@ -48,6 +48,16 @@ for cmd in $commands; do
 		grep -qF -- "*$o*" "$man1" || miss "viogpu.1: $cmd $o"
 		grep -qx -- "$o" <<<"$offers" || miss "completion: viogpu $cmd $o"
 	done
+	# An option whose values --help spells out (--pattern bars|grid|...):
+	# completion offers exactly those.
+	while read -r o vals; do
+		[ -n "$o" ] || continue
+		v=$((v + 1))
+		[ "$(offered _viogpu viogpu "$cmd" "$o" "" | sort | tr '\n' ' ')" = \
+			"$(tr '|' '\n' <<<"$vals" | sort | tr '\n' ' ')" ] ||
+			miss "completion: viogpu $cmd $o: not $vals"
+	done < <("$build/viogpu" "$cmd" --help |
+		grep -oE -- '--[a-z-]+ [a-z0-9]+(\|[a-z0-9]+)+' | sort -u)
 done
 offers=$(offered _viogpud viogpud --)
 for o in $("$build/viogpud" --help | opts_of); do
@@ -65,4 +75,5 @@ if [ -x "$build/viogpu-view" ]; then
 fi
 [ $bad -eq 0 ] || exit 1
 echo "$(wc -w <<<"$commands") commands and $n command options of --help:" \
-	"all in the man pages and offered by the completion"
+	"all in the man pages and offered by the completion, and the values" \
+	"of $v options"

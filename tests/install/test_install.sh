@@ -1,4 +1,6 @@
 #!/bin/bash
+# pkg-config output is split into words on purpose, as in a shell line.
+# shellcheck disable=SC2046
 # The install suite: `meson install --destdir` of this (release) build
 # into a fresh directory, then one CASE checked against what landed there:
 #
@@ -11,7 +13,8 @@
 #               exactly its pkg-config line and run (shared); a program
 #               checking the device's screendump, linked statically; a
 #               libviogpu-client program against the installed viogpud
-#   units       systemd-analyze verify on the installed units, clean
+#   units       systemd-analyze verify on the installed units, clean;
+#               the service's systemd-analyze security exposure <= 3.0
 #   activation  the installed viogpud started by systemd-socket-activate
 #               (LISTEN_FDS) serves clients on the socket it was handed
 #
@@ -42,7 +45,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-meson install -C "$VG_BUILD" --destdir "$D/root" --no-rebuild --quiet >/dev/null
+meson install -C "$VG_BUILD" --destdir "$D/root" --no-rebuild --quiet >/dev/null ||
+	fail "meson install (is everything built? ninja -C $VG_BUILD)"
 R=$D/root
 LIB=$R$VG_LIBDIR
 export PKG_CONFIG_PATH=$LIB/pkgconfig PKG_CONFIG_SYSROOT_DIR=$R
@@ -219,6 +223,14 @@ case_units() {
 		fail "systemd-analyze verify: $out"
 	[ -z "$out" ] || fail "systemd-analyze verify is not clean: $out"
 	echo "units: systemd-analyze verify: clean"
+	# The sandbox: systemd's own exposure score (0 best, 10 worst; the
+	# unit without its sandboxing lines scores 9.6) must stay at or below
+	# 3.0 ("OK").
+	out=$(systemd-analyze security --offline=yes --threshold=30 \
+		"$V$VG_UNITDIR/viogpud.service" 2>&1) ||
+		fail "viogpud.service exposure above 3.0: $(tail -1 <<<"$out")"
+	echo "units: systemd-analyze security: exposure $(tail -1 <<<"$out" |
+		grep -oE '[0-9]+\.[0-9]+ [A-Z]+')"
 }
 
 # Starts the installed viogpud under systemd-socket-activate on $1 with
