@@ -97,6 +97,8 @@ if [ ! -f "$tarball" ]; then
 		"$VERSION_CODENAME" "$cache/partial.tar" $sources </dev/null ||
 		die "mmdebstrap failed (does this machine reach its apt sources?)"
 	mv "$cache/partial.tar" "$tarball"
+	# Roots for other package sets are stale now: keep one (~160 MB).
+	find "$cache" -maxdepth 1 -name 'root-*.tar' ! -path "$tarball" -delete
 else
 	echo "cached: $tarball"
 fi
