@@ -110,6 +110,21 @@ demo-server: build
 		./$(BUILD)/viogpu draw --socket $(DEMO_SOCK) && \
 	kill $$pid && wait $$pid && echo "wrote demo-server.png"
 
+# The same daemon and drawing, then the viewer on head 0 (needs a
+# display); closing the window stops the daemon, which saves
+# demo-view.png (the device's picture, with what the mouse drew).
+.PHONY: demo-view
+demo-view: build
+	@./$(BUILD)/viogpud --device sim --socket $(DEMO_SOCK) \
+		--screendump-on-exit demo-view.png & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null' EXIT; \
+	for i in $$(seq 200); do [ -S $(DEMO_SOCK) ] && break; sleep 0.05; done; \
+	printf '%s\n' 'clear 0x101830' 'fill 40 40 300 200 0x2060c0' \
+		'rect 40 40 300 200 0xffffff' 'swap' | \
+		./$(BUILD)/viogpu draw --socket $(DEMO_SOCK) && \
+	./$(BUILD)/viogpu-view --socket $(DEMO_SOCK); \
+	kill $$pid && wait $$pid && echo "wrote demo-view.png"
+
 bench: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD)
 	./$(REL_BUILD)/bench/bench-present
