@@ -13,7 +13,7 @@ FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
 MESON_SETUP = meson setup --wipe
 
 .PHONY: all deps build check demo demo-server bench bench-hdr bench-strategies fuzz format \
-	format-check clean mutants windows windows-check
+	format-check clean mutants windows windows-check deb
 
 all: build
 
@@ -161,6 +161,13 @@ bench-server: deps $(REL_BUILD)/build.ninja
 bench-hdr: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD) bench/bench-hdr
 	./$(REL_BUILD)/bench/bench-hdr
+
+# The Debian packages, built from a copy of this tree (scripts/make-deb.sh),
+# left in $(DEB_OUT)/ with the .changes; lintian must report no error and
+# no warning.
+DEB_OUT ?= build-deb
+deb: deps
+	scripts/make-deb.sh $(DEB_OUT)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
