@@ -28,6 +28,8 @@ vg_ntstatus dod_nt_from_vg(struct vg_dod *d, vg_status st)
 	if (st == VG_OK)
 		return VG_NT_SUCCESS;
 	atomic_fetch_add(&d->core_errors, 1);
+	if (st == VG_E_TIMEOUT && d->recover)
+		atomic_store(&d->tdr_pending, true);
 	switch (st) {
 	case VG_E_NOMEM:
 		return VG_NT_NO_MEMORY;
@@ -45,9 +47,45 @@ vg_ntstatus dod_nt_from_vg(struct vg_dod *d, vg_status st)
 	}
 }
 
+/* The layer's TDR, before the core call that follows: a device that
+ * timed out is taken back (reset; whatever it still held, requests it may
+ * yet complete included, is the driver's again) and restarted (rebuilt,
+ * every head presented again).  A take-back that fails stays pending; a
+ * restart that fails leaves the device taken back, and the core refuses
+ * calls until the next call's restart succeeds. */
+static void tdr_locked(struct vg_dod *d)
+{
+	if (!d->gpu || atomic_load(&d->panicked) ||
+	    vg_gpu_power_state(d->gpu) != VG_POWER_D0)
+		return;
+	if (atomic_exchange(&d->tdr_pending, false)) {
+		vg_status st = vg_gpu_take_back(d->gpu);
+		if (st != VG_OK) {
+			dod_log(d, VG_LOG_ERROR, "TDR: take-back failed: %s",
+				vg_status_str(st));
+			atomic_store(&d->tdr_pending, true);
+			return;
+		}
+		d->taken_back = true;
+		atomic_fetch_add(&d->tdr_take_backs, 1);
+	}
+	if (d->taken_back) {
+		vg_status st = vg_gpu_restart(d->gpu);
+		if (st != VG_OK) {
+			dod_log(d, VG_LOG_ERROR, "TDR: restart failed: %s",
+				vg_status_str(st));
+			return;
+		}
+		d->taken_back = false;
+		atomic_fetch_add(&d->tdr_restarts, 1);
+	}
+}
+
 static void core_lock(struct vg_dod *d)
 {
 	d->plat->ops->lock(d->plat, d->core_lock);
+	if (d->taken_back || atomic_load(&d->tdr_pending))
+		tdr_locked(d);
 }
 static void core_unlock(struct vg_dod *d)
 {
@@ -134,6 +172,9 @@ vg_ntstatus vg_dod_start_device(struct vg_dod *d,
 		.on_display_change = on_display_change,
 		.display_change_ctx = d,
 	};
+	d->recover = opt.auto_recover;
+	atomic_store(&d->tdr_pending, false);
+	d->taken_back = false;
 	vg_status st = vg_gpu_create(&d->os, &opt, &d->gpu);
 	if (st != VG_OK) {
 		d->gpu = NULL;
@@ -858,6 +899,8 @@ void vg_dod_get_counters(struct vg_dod *d, struct vg_dod_counters *out)
 		.core_errors = atomic_load(&d->core_errors),
 		.dpcs_run = atomic_load(&d->dpcs_run),
 		.dpcs_dropped = atomic_load(&d->dpcs_dropped),
+		.tdr_take_backs = atomic_load(&d->tdr_take_backs),
+		.tdr_restarts = atomic_load(&d->tdr_restarts),
 	};
 }
 

@@ -591,12 +591,24 @@ static void sc_timeout(struct osm *m)
 		  "the stall timed out %u present(s); the device was reset "
 		  "(%llu) and %u later presents succeeded",
 		  fails, (unsigned long long)gs.resets, ok_after);
+	struct vg_dod_counters dc;
+	vg_dod_get_counters(m->dod, &dc);
+	osm_check(m, dc.tdr_take_backs >= 1 && dc.tdr_restarts >= 1,
+		  "the layer's TDR took the device back %llu time(s) and "
+		  "restarted it %llu time(s) (vg_gpu_take_back, "
+		  "vg_gpu_restart)",
+		  (unsigned long long)dc.tdr_take_backs,
+		  (unsigned long long)dc.tdr_restarts);
 	osm_check_screens(m, "after recovery");
 	/* ResetDevice is at any IRQL and waits for nothing. */
 	osm_gate_enter(m, OSM_ZERO, 0);
 	vg_dod_reset_device(m->dod);
 	osm_gate_exit(m, OSM_ZERO, 0);
 	osm_check_screens(m, "ResetDevice keeps the frame");
+	for (unsigned f = 0; f < 3; f++)
+		osm_check(m, osm_dwm_frame(m, 0, 200 + f) == VG_NT_SUCCESS,
+			  "a present after ResetDevice (%u)", f);
+	osm_check_screens(m, "presents after ResetDevice");
 	osm_stop_remove(m);
 }
 

@@ -68,7 +68,12 @@ struct vg_dod;
 struct vg_dod_start_info {
 	struct vg_os *os; /* the platform (its irq pair is wrapped) */
 	uint32_t cmd_timeout_ms;
-	bool auto_recover; /* a timed-out device is rebuilt on the next call */
+	/* Recovery, the layer's own TDR: after a command timed out, the next
+	 * call takes the device back (vg_gpu_take_back: reset, the device
+	 * owns nothing) and restarts it (vg_gpu_restart: rebuilt, frames
+	 * presented again); a failed restart is retried by the call after.
+	 * DEVICE_NEEDS_RESET is left to the core's auto_recover, also set. */
+	bool auto_recover;
 	uint64_t host_mem_limit;
 	void (*indicate_child_status)(void *ctx, uint32_t child_uid);
 	void *indicate_ctx;
@@ -225,6 +230,7 @@ struct vg_dod_counters {
 	uint64_t child_status_indications;
 	uint64_t core_errors;
 	uint64_t dpcs_run, dpcs_dropped; /* DpcRoutine: forwarded, dropped */
+	uint64_t tdr_take_backs, tdr_restarts; /* auto_recover: done */
 };
 void vg_dod_get_counters(struct vg_dod *d, struct vg_dod_counters *out);
 struct vg_gpu *vg_dod_gpu(struct vg_dod *d); /* for tests; NULL if stopped */
