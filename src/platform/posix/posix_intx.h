@@ -10,21 +10,37 @@
  * A second thread runs the deferred routine (DPC) each time the ISR asks
  * for it (vgp_intx_request_dpc); requests made while it runs make it run
  * once more.
+ * On pthreads (posix_intx.c), and on Windows with its own threads, SRW
+ * lock and condition variables (src/platform/win32/win_intx.c).
  */
 #ifndef VIOGPU_POSIX_INTX_H
 #define VIOGPU_POSIX_INTX_H
 
+#ifndef _WIN32
 #include <pthread.h>
+#endif
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "viogpu/os.h"
 
+#ifdef _WIN32
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#endif
+
 struct vgp_intx {
 	atomic_uint_least64_t calls; /* ISR invocations, counted before each */
-	pthread_mutex_t lock;	     /* protects everything below */
+#ifdef _WIN32
+	SRWLOCK lock; /* protects everything below */
+	CONDITION_VARIABLE changed;
+#else
+	pthread_mutex_t lock; /* protects everything below */
 	pthread_cond_t changed;
+#endif
 	bool level;
 	uint64_t raise_seq; /* low -> high edges */
 	bool dead;	    /* the device is gone: no more interrupts */
@@ -32,9 +48,15 @@ struct vgp_intx {
 	vg_isr_fn isr;
 	vg_dpc_fn dpc;
 	void *ctx;
+#ifdef _WIN32
+	HANDLE thread;
+	HANDLE dpc_thread;
+	CONDITION_VARIABLE dpc_wake;
+#else
 	pthread_t thread;
 	pthread_t dpc_thread;
 	pthread_cond_t dpc_wake;
+#endif
 	bool dpc_pending; /* requested and not yet started */
 	unsigned storm_calls;
 	void (*on_storm)(void *storm_ctx, unsigned calls); /* may be NULL */
