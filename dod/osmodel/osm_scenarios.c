@@ -651,14 +651,22 @@ static void sc_post_display(struct osm *m)
 
 /* ---- a bugcheck: the blue screen by polling, interrupts off ---- */
 
-static void sc_bugcheck(struct osm *m)
+/* One bugcheck on a path rotated by rot: the OS draws in the source's
+ * orientation (portrait for 90 and 270) and the device must show it
+ * turned, as it shows presents. */
+static void bugcheck_on(struct osm *m, enum vg_rotation rot)
 {
+	bool t = rot == VG_ROTATE_90 || rot == VG_ROTATE_270;
+	uint32_t sw = t ? 768 : 1024, sh = t ? 1024 : 768;
+	unsigned deg = (unsigned)rot * 90;
 	if (!osm_pnp_start(m))
 		return;
-	osm_commit(m, 0, 1024, 768, VG_ROTATE_0);
+	osm_commit(m, 0, sw, sh, rot);
 	for (unsigned f = 0; f < frames(m, 10); f++)
 		osm_dwm_frame(m, 0, f);
-	osm_check_screens(m, "before the bugcheck");
+	char when[64];
+	snprintf(when, sizeof(when), "before the bugcheck (rotation %u)", deg);
+	osm_check_screens(m, when);
 	struct vg_host_counters before, after;
 	struct vg_dod_counters dc0, dc1;
 	vg_host_counters(m->host, &before);
@@ -670,19 +678,24 @@ static void sc_bugcheck(struct osm *m)
 	uint32_t w = 0, h = 0;
 	enum vg_pixel_format fmt = 0;
 	vg_ntstatus nt = vg_dod_system_display_enable(m->dod, 0, &w, &h, &fmt);
-	osm_check(m,
-		  nt == VG_NT_SUCCESS && w == 1024 && h == 768 &&
-			  fmt == VG_PIXEL_B8G8R8X8,
-		  "SystemDisplayEnable: %ux%u B8G8R8X8 (0x%08x)", w, h,
-		  (unsigned)nt);
+	bool ok = osm_check(m,
+			    nt == VG_NT_SUCCESS && w == sw && h == sh &&
+				    fmt == VG_PIXEL_B8G8R8X8,
+			    "SystemDisplayEnable on a %u-degree path: %ux%u "
+			    "(the source's orientation) B8G8R8X8 (0x%08x)",
+			    deg, w, h, (unsigned)nt);
+	if (!ok) {
+		osm_stop_remove(m);
+		return;
+	}
 	struct osm_source *s = &m->src[0];
-	uint32_t *img = malloc((size_t)1024 * 768 * 4);
+	uint32_t *img = malloc((size_t)w * h * 4);
 	if (!img)
 		abort();
-	for (size_t i = 0; i < (size_t)1024 * 768; i++)
+	for (size_t i = 0; i < (size_t)w * h; i++)
 		img[i] = 0x000078d7u; /* the blue of the stop screen */
-	vg_dod_system_display_write(m->dod, img, 1024, 768, 1024 * 4, 0, 0);
-	for (size_t i = 0; i < (size_t)1024 * 768; i++)
+	vg_dod_system_display_write(m->dod, img, w, h, w * 4, 0, 0);
+	for (size_t i = 0; i < (size_t)w * h; i++)
 		s->desk[i] = img[i];
 	/* A text block, and a QR-code-like block half off the bottom-left
 	 * corner (clipped). */
@@ -691,19 +704,21 @@ static void sc_bugcheck(struct osm *m)
 	vg_dod_system_display_write(m->dod, img, 200, 40, 200 * 4, 100, 100);
 	for (uint32_t y = 0; y < 40; y++)
 		for (uint32_t x = 0; x < 200; x++)
-			s->desk[(size_t)(100 + y) * 1024 + 100 + x] =
+			s->desk[(size_t)(100 + y) * w + 100 + x] =
 				img[(size_t)y * 200 + x];
 	for (size_t i = 0; i < (size_t)64 * 64; i++)
 		img[i] = (uint32_t)(i * 2654435761u) & 0xffffff;
-	vg_dod_system_display_write(m->dod, img, 64, 64, 64 * 4, -10, 740);
+	vg_dod_system_display_write(m->dod, img, 64, 64, 64 * 4, -10,
+				    (int32_t)h - 28);
 	for (uint32_t y = 0; y < 28; y++)
 		for (uint32_t x = 10; x < 64; x++)
-			s->desk[(size_t)(740 + y) * 1024 + x - 10] =
+			s->desk[(size_t)(h - 28 + y) * w + x - 10] =
 				img[(size_t)y * 64 + x];
 	free(img);
 	vg_host_counters(m->host, &after);
 	vg_dod_get_counters(m->dod, &dc1);
-	osm_check_screens(m, "the bugcheck screen");
+	snprintf(when, sizeof(when), "the bugcheck screen (rotation %u)", deg);
+	osm_check_screens(m, when);
 	osm_check(m, dc1.dpcs_run == dc0.dpcs_run,
 		  "no DPC ran during the bugcheck (%llu dropped): every "
 		  "completion was polled",
@@ -719,6 +734,16 @@ static void sc_bugcheck(struct osm *m)
 			  (unsigned long long)after.device.os_objects_live,
 			  (unsigned long long)after.device.dma_bytes_in_use);
 	osm_stop_remove(m);
+}
+
+/* A bugcheck per rotation, each on a fresh start of the layer (a real
+ * bugcheck never returns; the tests stop and remove after each). */
+static void sc_bugcheck(struct osm *m)
+{
+	static const enum vg_rotation rots[] = {VG_ROTATE_0, VG_ROTATE_90,
+						VG_ROTATE_180, VG_ROTATE_270};
+	for (unsigned i = 0; i < 4; i++)
+		bugcheck_on(m, rots[i]);
 }
 
 /* ---- break the levels on purpose: the layer must catch it ---- */
@@ -923,7 +948,7 @@ static const struct osm_scenario scenarios[] = {
 	 NULL, sc_post_display},
 	{"bugcheck",
 	 "ResetDevice, SystemDisplayEnable/Write by polling, nothing "
-	 "allocated",
+	 "allocated, on paths rotated 0/90/180/270",
 	 "sim", NULL, sc_bugcheck},
 	{"break-levels",
 	 "the gate off: the layer's own checks refuse overlapping calls", "sim",

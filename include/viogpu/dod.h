@@ -212,10 +212,12 @@ vg_dod_stop_and_release_post_display(struct vg_dod *d, uint32_t target_id,
  * target's framebuffer again by polling (viogpu/panic.h; prepared at
  * CommitVidPn for the first committed path's target), and from then on
  * the layer drops DPCs (the ISR still acknowledges the device); it reports the
- * framebuffer's size and format (B8G8R8X8, unrotated).  Write copies a B8G8R8X8
- * image to (x, y), clipped, and flushes it, polling.  A StopDevice after a
- * panic (only tests: a real bugcheck never returns) forwards interrupts again
- * first. */
+ * source's size (the committed mode, in the source's orientation: portrait
+ * on a 90- or 270-degree path) and format (B8G8R8X8).  Write copies a
+ * B8G8R8X8 image to (x, y) of the source, clipped, turned by the path's
+ * rotation into the framebuffer, and flushes that rectangle, polling.  A
+ * StopDevice after a panic (only tests: a real bugcheck never returns) forwards
+ * interrupts again first. */
 vg_ntstatus vg_dod_system_display_enable(struct vg_dod *d, uint32_t target_id,
 					 uint32_t *width, uint32_t *height,
 					 enum vg_pixel_format *format);
