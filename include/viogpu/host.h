@@ -170,6 +170,11 @@ vg_status vg_host_power_cycle(struct vg_host *h, bool lose_state);
  * dead. */
 vg_status vg_host_pause(struct vg_host *h, bool paused);
 
+/* Another device on the same shared INTx line interrupted: the driver's
+ * ISR runs once with nothing of this device's to find (it must say "not
+ * mine" and lose nothing).  Any thread. */
+vg_status vg_host_share_irq(struct vg_host *h);
+
 /* A host-side display change (hot-plug, window resize) on head: sim
  * changes its display info at once; qemu (with display_control) asks
  * QEMU's VNC server as a viewer's window resize does, and QEMU reports it

@@ -122,6 +122,10 @@ vg_status vg_qemu_set_display(struct vg_qemu *q, unsigned head, bool enabled,
  */
 vg_status vg_qemu_pause(struct vg_qemu *q, bool paused);
 
+/* Another device on the shared INTx line interrupted: the driver's ISR is
+ * called once more, and reads QEMU's real ISR register (nothing new). */
+void vg_qemu_share_irq(struct vg_qemu *q);
+
 /* Interrupts the platform delivered to the ISR so far (for tests/stats). */
 uint64_t vg_qemu_irq_count(struct vg_qemu *q);
 

@@ -147,6 +147,11 @@ static vg_status qemu_pause(struct vg_host *h, bool paused)
 	return vg_qemu_pause(be(h)->q, paused);
 }
 
+static void qemu_share_irq(struct vg_host *h)
+{
+	vg_qemu_share_irq(be(h)->q);
+}
+
 static void qemu_destroy(struct vg_host *h)
 {
 	struct host_qemu *b = be(h);
@@ -174,6 +179,7 @@ const struct host_ops host_qemu_ops = {
 	.counters = qemu_counters,
 	.power_cycle = qemu_power_cycle,
 	.pause = qemu_pause,
+	.share_irq = qemu_share_irq,
 	.set_display = qemu_set_display,
 	.destroy = qemu_destroy,
 	.device_name = "QEMU's virtio-gpu-pci",

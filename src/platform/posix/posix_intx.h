@@ -43,6 +43,7 @@ struct vgp_intx {
 #endif
 	bool level;
 	uint64_t raise_seq; /* low -> high edges */
+	unsigned shared;    /* other devices' interrupts not yet delivered */
 	bool dead;	    /* the device is gone: no more interrupts */
 	bool stop, running;
 	vg_isr_fn isr;
@@ -69,6 +70,10 @@ void vgp_intx_init(struct vgp_intx *irq, unsigned storm_calls,
 void vgp_intx_finish(struct vgp_intx *irq); /* disconnects first */
 /* Drives the line. */
 void vgp_intx_set_level(struct vgp_intx *irq, bool high);
+/* Another device on the same (shared) line interrupted: the ISR is called
+ * once more with nothing of ours to find, as an OS calls every ISR on a
+ * shared INTx line.  Nothing happens unless connected. */
+void vgp_intx_share(struct vgp_intx *irq);
 /* The device is gone: the thread stops calling the ISR. */
 void vgp_intx_kill(struct vgp_intx *irq);
 /* The os.h irq_connect / irq_disconnect contracts. */

@@ -554,6 +554,11 @@ vg_status vg_qemu_set_display(struct vg_qemu *q, unsigned head, bool enabled,
 	return st;
 }
 
+void vg_qemu_share_irq(struct vg_qemu *q)
+{
+	vgp_intx_share(&q->irq.intx);
+}
+
 vg_status vg_qemu_pause(struct vg_qemu *q, bool paused)
 {
 	if (atomic_load(&q->dead) || q->proc.pid <= 0)

@@ -427,6 +427,11 @@ void vg_sim_pause(struct vg_sim *sim, bool paused)
 	pthread_mutex_unlock(&sim->lock);
 }
 
+void vg_sim_share_irq(struct vg_sim *sim)
+{
+	vgp_intx_share(&sim->irq);
+}
+
 vg_status vg_sim_set_edid(struct vg_sim *sim, unsigned head,
 			  const uint8_t *bytes, uint32_t len)
 {

@@ -49,6 +49,16 @@ void vgp_intx_set_level(struct vgp_intx *irq, bool high)
 	unlock(irq);
 }
 
+void vgp_intx_share(struct vgp_intx *irq)
+{
+	lock(irq);
+	if (irq->running && !irq->dead) {
+		irq->shared++;
+		WakeAllConditionVariable(&irq->changed);
+	}
+	unlock(irq);
+}
+
 void vgp_intx_kill(struct vgp_intx *irq)
 {
 	lock(irq);
@@ -65,6 +75,17 @@ static DWORD WINAPI intx_thread(void *arg)
 
 	lock(irq);
 	while (!irq->stop) {
+		if (!irq->level && irq->shared && !irq->dead) {
+			/* Another device's interrupt on the shared line. */
+			irq->shared--;
+			vg_isr_fn isr = irq->isr;
+			void *ctx = irq->ctx;
+			atomic_fetch_add(&irq->calls, 1);
+			unlock(irq);
+			isr(ctx);
+			lock(irq);
+			continue;
+		}
 		if (!irq->level || irq->dead) {
 			storm = 0;
 			wait(&irq->changed, irq);
@@ -196,6 +217,7 @@ void vgp_intx_disconnect(struct vgp_intx *irq)
 	lock(irq);
 	irq->running = false;
 	irq->dpc_pending = false;
+	irq->shared = 0;
 	irq->thread = irq->dpc_thread = NULL;
 	irq->isr = NULL;
 	irq->dpc = NULL;
