@@ -610,6 +610,41 @@ static void sc_timeout(struct osm *m)
 		  (unsigned long long)dc.tdr_take_backs,
 		  (unsigned long long)dc.tdr_restarts);
 	osm_check_screens(m, "after recovery");
+
+	/* A second stall under a DWM that keeps presenting: the call after
+	 * the timeout may take the device back while it is still stopped,
+	 * and a restart that fails is retried by the call after that. */
+	struct vg_dod_counters dc0;
+	vg_dod_get_counters(m->dod, &dc0);
+	unsigned fails2 = 0, ok2 = 0;
+	struct resume_after r2 = {.m = m, .ms = 2500};
+	vg_status pst = vg_host_pause(m->host, true);
+	pthread_t t2;
+	if (pst == VG_OK)
+		pthread_create(&t2, NULL, resume_thread, &r2);
+	for (unsigned f = 0; f < 12; f++) {
+		vg_ntstatus nt = osm_dwm_frame(m, 0, 100 + f);
+		if (nt != VG_NT_SUCCESS) {
+			fails2++;
+			osm_note(m, "busy frame %u failed (0x%08x)", f,
+				 (unsigned)nt);
+		} else if (fails2) {
+			ok2++;
+		}
+	}
+	if (pst == VG_OK)
+		pthread_join(t2, NULL);
+	vg_dod_get_counters(m->dod, &dc);
+	osm_check(m,
+		  pst == VG_OK && r2.st == VG_OK && fails2 >= 1 && ok2 > 0 &&
+			  dc.tdr_take_backs > dc0.tdr_take_backs &&
+			  dc.tdr_restarts > dc0.tdr_restarts,
+		  "a stall under a busy DWM: %u present(s) failed, %u after "
+		  "succeeded; %llu take-back(s), %llu restart(s) more",
+		  fails2, ok2,
+		  (unsigned long long)(dc.tdr_take_backs - dc0.tdr_take_backs),
+		  (unsigned long long)(dc.tdr_restarts - dc0.tdr_restarts));
+	osm_check_screens(m, "after the busy stall");
 	/* ResetDevice is at any IRQL and waits for nothing. */
 	osm_gate_enter(m, OSM_ZERO, 0);
 	vg_dod_reset_device(m->dod);
