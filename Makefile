@@ -37,9 +37,11 @@ $(REL_BUILD)/build.ninja: | deps
 $(FUZZ_BUILD)/build.ninja: | deps
 	CC=clang meson setup $(FUZZ_BUILD) -Dfuzzing=true
 
-check: build $(TSAN_BUILD)/build.ninja format-check fuzz windows
+check: build $(TSAN_BUILD)/build.ninja $(REL_BUILD)/build.ninja format-check fuzz windows
 	ninja -C $(TSAN_BUILD)
-	python3 scripts/run-tests.py $(BUILD) $(TSAN_BUILD):concurrency $(WIN_BUILD):windows
+	ninja -C $(REL_BUILD)
+	python3 scripts/run-tests.py $(BUILD) $(TSAN_BUILD):concurrency $(WIN_BUILD):windows \
+		$(REL_BUILD):install
 
 # The Windows lane: cross-built with Debian's mingw-w64 (no sanitizers,
 # warnings are errors); its tests run under Wine (scripts/wine-run.sh, a
@@ -108,6 +110,21 @@ demo-server: build
 		./$(BUILD)/viogpu draw --socket $(DEMO_SOCK) && \
 	kill $$pid && wait $$pid && echo "wrote demo-server.png"
 
+# The same daemon and drawing, then the viewer on head 0 (needs a
+# display); closing the window stops the daemon, which saves
+# demo-view.png (the device's picture, with what the mouse drew).
+.PHONY: demo-view
+demo-view: build
+	@./$(BUILD)/viogpud --device sim --socket $(DEMO_SOCK) \
+		--screendump-on-exit demo-view.png & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null' EXIT; \
+	for i in $$(seq 200); do [ -S $(DEMO_SOCK) ] && break; sleep 0.05; done; \
+	printf '%s\n' 'clear 0x101830' 'fill 40 40 300 200 0x2060c0' \
+		'rect 40 40 300 200 0xffffff' 'swap' | \
+		./$(BUILD)/viogpu draw --socket $(DEMO_SOCK) && \
+	./$(BUILD)/viogpu-view --socket $(DEMO_SOCK); \
+	kill $$pid && wait $$pid && echo "wrote demo-view.png"
+
 bench: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD)
 	./$(REL_BUILD)/bench/bench-present
@@ -117,6 +134,15 @@ bench: deps $(REL_BUILD)/build.ninja
 bench-strategies: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD) bench/bench-present-strategies
 	./$(REL_BUILD)/bench/bench-present-strategies
+
+# viogpud's costs on the device model (BENCH_DEVICE=qemu for QEMU): lines
+# as DRAW_LINE, DRAW_PIXEL and shared memory; SWAP_BUFFERS next to the
+# core's present; round trips.
+BENCH_DEVICE ?= sim
+.PHONY: bench-server
+bench-server: deps $(REL_BUILD)/build.ninja
+	ninja -C $(REL_BUILD) bench/bench-server viogpud
+	./$(REL_BUILD)/bench/bench-server --device $(BENCH_DEVICE)
 
 # The HDR converter, one core, full 4K and 8K frames, next to memcpy and
 # FFmpeg's CPU path (ffmpeg is looked for at run time, not installed).

@@ -27,6 +27,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "activation.h"
 #include "image.h"
 #include "server.h"
 #include "viogpu/client.h"
@@ -52,7 +53,10 @@ static void usage(FILE *f)
 		   "Serves the viogpu protocol on PATH (default "
 		   "$XDG_RUNTIME_DIR/viogpu.sock,\n"
 		   "or /run/viogpu/viogpud.sock as root) until SIGTERM or "
-		   "SIGINT.\n");
+		   "SIGINT.\n"
+		   "Started with a socket handed over (systemd socket "
+		   "activation, LISTEN_FDS),\n"
+		   "serves that one instead; --socket is then refused.\n");
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -240,11 +244,21 @@ int main(int argc, char **argv)
 	char defpath[108], msg[256];
 	struct vg_host *host = NULL;
 	sigset_t sigs;
-	int rc = 1, lfd, sfd;
+	int rc = 1, lfd, sfd, handed;
 
 	if (parse(argc, argv, &o))
 		return 2;
-	if (!o.socket) {
+	/* Socket activation: systemd owns the socket and its file. */
+	handed = activation_listen_fd();
+	if (handed == -2)
+		return 1;
+	if (handed >= 0 && o.socket) {
+		fprintf(stderr, "viogpud: --socket given, but a socket was "
+				"handed over (LISTEN_FDS)\n");
+		close(handed);
+		return 2;
+	}
+	if (handed < 0 && !o.socket) {
 		if (vgp_client_default_path(defpath, sizeof(defpath))) {
 			fprintf(stderr, "viogpud: default socket path too "
 					"long; use --socket\n");
@@ -262,7 +276,7 @@ int main(int argc, char **argv)
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	if (sfd < 0) {
 		fprintf(stderr, "viogpud: signalfd: %s\n", strerror(errno));
-		return 1;
+		goto close_handed;
 	}
 	struct vg_host_request req = {
 		.device = o.device ? o.device : "qemu",
@@ -277,7 +291,7 @@ int main(int argc, char **argv)
 		rc = hr == VG_HOST_REFUSED ? 2 : 1;
 		goto close_sfd;
 	}
-	lfd = listen_on(o.socket);
+	lfd = handed >= 0 ? handed : listen_on(o.socket);
 	if (lfd < 0)
 		goto close_host;
 	if (vg_host_start(host, msg, sizeof(msg)) != VG_HOST_OK) {
@@ -295,17 +309,24 @@ int main(int argc, char **argv)
 		goto close_listen;
 	}
 	fprintf(stderr, "viogpud: %s device, listening on %s\n",
-		vg_host_kind(host), o.socket);
+		vg_host_kind(host),
+		handed >= 0 ? "the socket handed over" : o.socket);
+	activation_ready();
 	rc = serve(s, lfd, sfd);
 	srv_destroy(s);
 	if (o.dump && dump_head0(host, o.dump))
 		rc = 1;
 close_listen:
 	close(lfd);
-	unlink(o.socket);
+	if (handed < 0)
+		unlink(o.socket);
+	handed = -1; /* closed as lfd */
 close_host:
 	vg_host_close(host);
 close_sfd:
 	close(sfd);
+close_handed:
+	if (handed >= 0)
+		close(handed);
 	return rc;
 }

@@ -4,7 +4,9 @@
 set -eu
 PKGS="gcc make pkg-config python3 meson ninja-build linux-libc-dev \
 libcmocka-dev libpng-dev qemu-system-x86 clang llvm libclang-rt-14-dev clang-format \
-edid-decode libplacebo-dev mingw-w64 wine wine64"
+edid-decode libplacebo-dev mingw-w64 wine wine64 \
+libsystemd-dev scdoc bash-completion systemd \
+libsdl2-dev xvfb xdotool imagemagick x11-apps x11-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -12,6 +12,7 @@
  * VIOGPUD and VIOGPU (the environment, set by meson) name the binaries.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -22,11 +23,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -806,6 +810,304 @@ static int count_surface_maps(pid_t pid)
 	return n;
 }
 
+/* Sockets the daemon holds: its listening socket and one per client. */
+static int count_sockets(pid_t pid)
+{
+	char path[64], fdp[600], link[64];
+	int n = 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	assert_non_null(dir);
+	while ((e = readdir(dir))) {
+		snprintf(fdp, sizeof(fdp), "%s/%s", path, e->d_name);
+		ssize_t k = readlink(fdp, link, sizeof(link) - 1);
+		n += k > 0 && !strncmp(link, "socket:", 7);
+	}
+	closedir(dir);
+	return n;
+}
+
+/* ---- several clients at once (also the concurrency suite, under TSan) --
+ * Threads never call cmocka's asserts (they longjmp on the main thread's
+ * stack): each counts its failures and says the first; main asserts. */
+#define MC_THREADS 4
+#define MC_ROUNDS 256
+#define MC_SIDE 64
+#define MC_SWAP_EVERY 8 /* rounds between thread 0's swaps */
+
+struct mc_shared {
+	const struct daemon *d;
+	pthread_barrier_t published, drawn;
+	pthread_mutex_t lock;	   /* guards shared and names */
+	struct vgp_client *shared; /* one client, handed between threads */
+	uint64_t names[MC_THREADS];
+	uint32_t head_w, head_h;
+};
+
+struct mc_thread {
+	struct mc_shared *sh;
+	int idx;
+	int errors;
+	char what[160];
+	pthread_t tid;
+};
+
+static void mc_fail(struct mc_thread *t, const char *what, int v)
+{
+	if (!t->errors++)
+		snprintf(t->what, sizeof(t->what), "thread %d: %s (%d)", t->idx,
+			 what, v);
+}
+
+/* Surface i's rows [0,32) are drawn by its owner, rows [32,64) by thread
+ * i-1 through a handle opened by name; pixel r of a thread goes to
+ * (r % 64, r / 64) of its half, colored by thread and round. */
+static uint32_t mc_color(int thread, int r)
+{
+	return 0x010000u * (uint32_t)(thread + 1) + (uint32_t)r + 1;
+}
+
+static int mc_pixel(struct vgp_client *c, uint32_t h, int x, int y,
+		    uint32_t color)
+{
+	struct vgp_pixel px = {h, x, y, color};
+	return vgp_client_call(c, VGP_DRAW_PIXEL, &px, sizeof(px), -1, NULL, 0,
+			       NULL, NULL);
+}
+
+static void *mc_run(void *arg)
+{
+	struct mc_thread *t = arg;
+	struct mc_shared *sh = t->sh;
+	struct vgp_client *c = NULL;
+	int fd = -1, st;
+	size_t got;
+
+	if ((st = vgp_client_connect(sh->d->sock, &c)) != 0) {
+		mc_fail(t, "connect", st);
+		pthread_barrier_wait(&sh->published);
+		pthread_barrier_wait(&sh->drawn);
+		return NULL;
+	}
+	struct vgp_create_surface cs = {
+		VGP_SURFACE_SHARED_RESOURCE, 0, MC_SIDE, MC_SIDE,
+		VGP_FORMAT_XRGB8888,	     0, 0,	 0};
+	struct vgp_surface_reply mine = {0}, theirs = {0};
+	st = vgp_client_call(c, VGP_CREATE_SURFACE, &cs, sizeof(cs), -1, &mine,
+			     sizeof(mine), &got, &fd);
+	uint32_t *map = MAP_FAILED;
+	if (st != VGP_OK || fd < 0)
+		mc_fail(t, "create", st);
+	else
+		map = mmap(NULL, mine.size, PROT_READ, MAP_SHARED, fd, 0);
+	if (fd >= 0)
+		close(fd);
+	pthread_mutex_lock(&sh->lock);
+	sh->names[t->idx] = mine.name;
+	pthread_mutex_unlock(&sh->lock);
+	pthread_barrier_wait(&sh->published);
+
+	/* The next thread's surface, by the name it published. */
+	int next = (t->idx + 1) % MC_THREADS;
+	pthread_mutex_lock(&sh->lock);
+	struct vgp_open_surface op = {sh->names[next], VGP_OPEN_WRITE, 0};
+	pthread_mutex_unlock(&sh->lock);
+	fd = -1;
+	st = vgp_client_call(c, VGP_OPEN_SURFACE, &op, sizeof(op), -1, &theirs,
+			     sizeof(theirs), &got, &fd);
+	if (st != VGP_OK)
+		mc_fail(t, "open the next thread's surface", st);
+	if (fd >= 0)
+		close(fd);
+
+	/* Thread 0 also holds head 0 and swaps whole frames of one color;
+	 * the others read the front meanwhile: never two colors in it. */
+	uint32_t prim = 0;
+	if (t->idx == 0) {
+		struct vgp_create_surface pc = {
+			VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE,
+			0,
+			0,
+			0,
+			VGP_FORMAT_XRGB8888,
+			0,
+			0,
+			0};
+		struct vgp_surface_reply pr;
+		fd = -1;
+		st = vgp_client_call(c, VGP_CREATE_SURFACE, &pc, sizeof(pc), -1,
+				     &pr, sizeof(pr), &got, &fd);
+		if (st != VGP_OK)
+			mc_fail(t, "create the primary", st);
+		if (fd >= 0)
+			close(fd);
+		prim = pr.handle;
+	}
+
+	for (int r = 0; r < MC_ROUNDS; r++) {
+		int x = r % MC_SIDE, y = r / MC_SIDE;
+		if ((st = mc_pixel(c, mine.handle, x, y, mc_color(t->idx, r))))
+			mc_fail(t, "own pixel", st);
+		if ((st = mc_pixel(c, theirs.handle, x, 32 + y,
+				   mc_color(t->idx, r))))
+			mc_fail(t, "next thread's pixel", st);
+		/* Arrival order: the last of many writes to one pixel. */
+		if ((st = mc_pixel(c, mine.handle, MC_SIDE - 1, 31,
+				   mc_color(t->idx, r))))
+			mc_fail(t, "order pixel", st);
+		if (r % 8 == 0) {
+			struct vgp_line l = {mine.handle, 0,
+					     8 + r % 16,  63,
+					     8 + r % 16,  mc_color(t->idx, r)};
+			st = vgp_client_call(c, VGP_DRAW_LINE, &l, sizeof(l),
+					     -1, NULL, 0, NULL, NULL);
+			if (st)
+				mc_fail(t, "line", st);
+			/* one client, many threads, one at a time */
+			struct vgp_info in;
+			pthread_mutex_lock(&sh->lock);
+			st = vgp_client_call(sh->shared, VGP_GET_INFO, NULL, 0,
+					     -1, &in, sizeof(in), &got, NULL);
+			pthread_mutex_unlock(&sh->lock);
+			if (st != VGP_OK || in.nheads < 1)
+				mc_fail(t, "GET_INFO on the shared client", st);
+		}
+		if (t->idx == 0 && r % MC_SWAP_EVERY == 0) {
+			struct vgp_clear cl = {prim, mc_color(0, r)};
+			struct vgp_surface_ref ref = {prim, 0};
+			if ((st = vgp_client_call(c, VGP_CLEAR, &cl, sizeof(cl),
+						  -1, NULL, 0, NULL, NULL)) ||
+			    (st = vgp_client_call(c, VGP_SWAP_BUFFERS, &ref,
+						  sizeof(ref), -1, NULL, 0,
+						  NULL, NULL)))
+				mc_fail(t, "clear and swap", st);
+		} else if (t->idx != 0 && r % 64 == 0) {
+			struct vgp_get_buffer g = {0, 0};
+			struct vgp_buffer_reply br;
+			fd = -1;
+			st = vgp_client_call(c, VGP_GET_BUFFER, &g, sizeof(g),
+					     -1, &br, sizeof(br), &got, &fd);
+			if (st != VGP_OK || fd < 0) {
+				mc_fail(t, "GET_BUFFER", st);
+			} else {
+				uint32_t *f = mmap(NULL, br.size, PROT_READ,
+						   MAP_SHARED, fd, 0);
+				size_t n = (size_t)br.width * br.height;
+				for (size_t p = 1; f != MAP_FAILED && p < n;
+				     p++)
+					if (f[p] != f[0]) {
+						mc_fail(t, "torn front",
+							(int)p);
+						break;
+					}
+				if (f != MAP_FAILED)
+					munmap(f, br.size);
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	/* Every thread is done drawing: check our own surface. */
+	pthread_barrier_wait(&sh->drawn);
+	int prev = (t->idx + MC_THREADS - 1) % MC_THREADS;
+	for (int r = 0; map != MAP_FAILED && r < MC_ROUNDS; r++) {
+		int x = r % MC_SIDE, y = r / MC_SIDE;
+		uint32_t own = map[y * MC_SIDE + x];
+		uint32_t other = map[(32 + y) * MC_SIDE + x];
+		if (own != mc_color(t->idx, r))
+			mc_fail(t, "own pixel lost", r);
+		if (other != mc_color(prev, r))
+			mc_fail(t, "previous thread's pixel lost", r);
+	}
+	if (map != MAP_FAILED &&
+	    map[31 * MC_SIDE + MC_SIDE - 1] != mc_color(t->idx, MC_ROUNDS - 1))
+		mc_fail(t, "requests applied out of order", 0);
+	if (map != MAP_FAILED)
+		munmap(map, mine.size);
+	if (t->idx == 0) {
+		/* Its last frame is on the head until it goes away. */
+		uint32_t last = (MC_ROUNDS - 1) / MC_SWAP_EVERY * MC_SWAP_EVERY;
+		struct vgp_get_buffer g = {0, 0};
+		struct vgp_buffer_reply br;
+		fd = -1;
+		st = vgp_client_call(c, VGP_GET_BUFFER, &g, sizeof(g), -1, &br,
+				     sizeof(br), &got, &fd);
+		uint32_t *f = st == VGP_OK && fd >= 0
+				      ? mmap(NULL, br.size, PROT_READ,
+					     MAP_SHARED, fd, 0)
+				      : MAP_FAILED;
+		if (f == MAP_FAILED || f[0] != mc_color(0, (int)last))
+			mc_fail(t, "last frame not on the head", st);
+		if (f != MAP_FAILED)
+			munmap(f, br.size);
+		if (fd >= 0)
+			close(fd);
+	}
+	vgp_client_close(c);
+	return NULL;
+}
+
+/* Four clients on four threads at once: each draws into its own shared
+ * surface and, by name, into the next one's; one holds the head and
+ * swaps while the others read the front; one more client is passed
+ * between the threads under a lock.  Every pixel lands, each client's
+ * requests apply in its order, no front is torn, and the daemon's fds
+ * come back to their count. */
+static void test_many_clients_threads(void **state)
+{
+	struct daemon *d = *state;
+	struct mc_shared sh = {.d = d};
+	struct mc_thread t[MC_THREADS];
+	/* The baseline: the daemon's fds with no client connected (the
+	 * fixture's probe may not be hung up yet: its socket is not
+	 * counted). */
+	int before = count_fds(d->pid) - (count_sockets(d->pid) - 1);
+
+	sh.shared = connect_to(d);
+	pthread_mutex_init(&sh.lock, NULL);
+	pthread_barrier_init(&sh.published, NULL, MC_THREADS);
+	pthread_barrier_init(&sh.drawn, NULL, MC_THREADS);
+	for (int i = 0; i < MC_THREADS; i++) {
+		t[i] = (struct mc_thread){.sh = &sh, .idx = i};
+		assert_int_equal(pthread_create(&t[i].tid, NULL, mc_run, &t[i]),
+				 0);
+	}
+	int errors = 0;
+	for (int i = 0; i < MC_THREADS; i++) {
+		pthread_join(t[i].tid, NULL);
+		if (t[i].errors)
+			print_error("%s; %d failures\n", t[i].what,
+				    t[i].errors);
+		errors += t[i].errors;
+	}
+	pthread_barrier_destroy(&sh.drawn);
+	pthread_barrier_destroy(&sh.published);
+	pthread_mutex_destroy(&sh.lock);
+	vgp_client_close(sh.shared);
+	assert_int_equal(errors, 0);
+	/* Thread 0's connection went away holding the head: the head gets
+	 * its previous content (black) back. */
+	struct vgp_client *c = connect_to(d);
+	uint64_t end = now_ms() + 20000;
+	for (;;) {
+		int st;
+		struct canvas front = get_buffer(c, &st);
+		uint32_t p = st == VGP_OK ? front.px[0] : ~0u;
+		free(front.px);
+		if (p == 0)
+			break;
+		assert_true(now_ms() < end);
+		tick();
+	}
+	vgp_client_close(c);
+	end = now_ms() + 20000;
+	while (count_fds(d->pid) != before || count_surface_maps(d->pid) != 0) {
+		assert_true(now_ms() < end);
+		tick();
+	}
+}
+
 static int raw_connect(const struct daemon *d)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
@@ -1241,7 +1543,405 @@ static void test_second_uid(void **state)
 	vgp_client_close(a);
 }
 
-int main(void)
+/* ---- the default socket path ------------------------------------------ */
+
+/* Runs argv as uid (-1: ours) with XDG_RUNTIME_DIR set to xdg (NULL:
+ * unset), stdin from in_fd when >= 0. */
+static pid_t spawn_env(char *const argv[], int uid, const char *xdg)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (uid >= 0 && (setgroups(0, NULL) || setgid((gid_t)uid) ||
+				 setuid((uid_t)uid)))
+			_exit(126);
+		if (xdg)
+			setenv("XDG_RUNTIME_DIR", xdg, 1);
+		else
+			unsetenv("XDG_RUNTIME_DIR");
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Waits until path accepts a connection (pid must stay alive). */
+static bool wait_socket(const char *path, pid_t pid)
+{
+	uint64_t end = now_ms() + 20000;
+	struct vgp_client *c = NULL;
+	while (vgp_client_connect(path, &c) != 0) {
+		if (now_ms() > end || waitpid(pid, NULL, WNOHANG) != 0)
+			return false;
+		tick();
+	}
+	vgp_client_close(c);
+	return true;
+}
+
+/* `viogpu draw` without --socket, as uid with xdg; its exit code. */
+static int draw_default(int uid, const char *xdg, const char *color)
+{
+	char *argv[] = {getenv("VIOGPU"), "draw", "fill", "0", "0", "8", "8",
+			(char *)color,	  "swap", NULL};
+	int st = wait_for(spawn_env(argv, uid, xdg), 30000);
+	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* SIGTERM; true when it exits 0. */
+static bool stop_pid(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	int st = wait_for(pid, 20000);
+	if (st == -1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return false;
+	}
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Front pixel (0,0) of head 0 of the server at path, or ~0u.  No cmocka
+ * asserts: the root test calls it in a forked child. */
+static uint32_t front_pixel0(const char *path)
+{
+	struct vgp_client *c = NULL;
+	struct vgp_get_buffer g = {0, 0};
+	struct vgp_buffer_reply br;
+	uint32_t p = ~0u;
+	size_t got;
+	int fd = -1;
+	if (vgp_client_connect(path, &c) != 0)
+		return p;
+	if (vgp_client_call(c, VGP_GET_BUFFER, &g, sizeof(g), -1, &br,
+			    sizeof(br), &got, &fd) == VGP_OK &&
+	    fd >= 0 && got == sizeof(br) && br.size >= 4) {
+		uint32_t *m = mmap(NULL, br.size, PROT_READ, MAP_SHARED, fd, 0);
+		if (m != MAP_FAILED) {
+			p = m[0] & 0xffffff;
+			munmap(m, br.size);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	vgp_client_close(c);
+	return p;
+}
+
+/* Without --socket, viogpud listens on $XDG_RUNTIME_DIR/viogpu.sock and
+ * `viogpu draw` without --socket finds it there; pointed at another
+ * directory, draw finds nothing.  The default for root is /run (the next
+ * test), so as root both run as nobody. */
+static void test_default_socket_xdg(void **state)
+{
+	struct daemon *d = *state;
+	int uid = geteuid() == 0 ? 65534 : -1;
+	char xdg[128], other[128], sock[160];
+	snprintf(xdg, sizeof(xdg), "%s/xdg", d->dir);
+	snprintf(other, sizeof(other), "%s/other", d->dir);
+	snprintf(sock, sizeof(sock), "%s/viogpu.sock", xdg);
+	assert_int_equal(mkdir(xdg, 0700), 0);
+	assert_int_equal(mkdir(other, 0700), 0);
+	if (uid >= 0) {
+		assert_int_equal(chown(xdg, (uid_t)uid, (gid_t)uid), 0);
+		assert_int_equal(chown(other, (uid_t)uid, (gid_t)uid), 0);
+	}
+	char *argv[] = {getenv("VIOGPUD"), "--device", "sim", NULL};
+	pid_t pid = spawn_env(argv, uid, xdg);
+	assert_true(pid > 0);
+	bool up = wait_socket(sock, pid);
+	if (!up)
+		stop_pid(pid);
+	assert_true(up);
+	assert_int_equal(draw_default(uid, xdg, "0x00ff00"), 0);
+	assert_int_equal(front_pixel0(sock), 0x00ff00);
+	/* Another XDG_RUNTIME_DIR: no server there, draw fails. */
+	assert_int_not_equal(draw_default(uid, other, "0xff0000"), 0);
+	assert_int_equal(front_pixel0(sock), 0x00ff00);
+	assert_true(stop_pid(pid));
+	assert_int_equal(access(sock, F_OK), -1);
+}
+
+/* As root the default is /run/viogpu/viogpud.sock whatever
+ * XDG_RUNTIME_DIR says (and when it is unset).  Tested in a private
+ * mount namespace with a tmpfs over /run, so the host's /run is never
+ * touched; skipped when not root or when namespaces are refused.  The
+ * child reports by exit code: 0 ok, 77 skip, else the failed step. */
+static int root_default_child(const char *xdg)
+{
+	if (unshare(CLONE_NEWNS) != 0)
+		return 77;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("viogpu-test", "/run", "tmpfs", 0, "size=1m,mode=0755") != 0)
+		return 77;
+	const char *sock = "/run/viogpu/viogpud.sock";
+	char xsock[160];
+	snprintf(xsock, sizeof(xsock), "%s/viogpu.sock", xdg);
+	/* XDG_RUNTIME_DIR set, then unset: /run both times. */
+	for (int round = 0; round < 2; round++) {
+		const char *env = round == 0 ? xdg : NULL;
+		char *argv[] = {getenv("VIOGPUD"), "--device", "sim", NULL};
+		pid_t pid = spawn_env(argv, -1, env);
+		if (pid <= 0)
+			return 10;
+		if (!wait_socket(sock, pid)) {
+			stop_pid(pid);
+			return 11;
+		}
+		if (access(xsock, F_OK) == 0) {
+			stop_pid(pid);
+			return 12;
+		}
+		const char *color = round == 0 ? "0x0000ff" : "0x00ffff";
+		if (draw_default(-1, env, color) != 0) {
+			stop_pid(pid);
+			return 13;
+		}
+		if (front_pixel0(sock) != strtoul(color, NULL, 16)) {
+			stop_pid(pid);
+			return 14;
+		}
+		if (!stop_pid(pid))
+			return 15;
+		if (access(sock, F_OK) == 0)
+			return 16;
+	}
+	return 0;
+}
+
+static void test_default_socket_root(void **state)
+{
+	struct daemon *d = *state;
+	if (geteuid() != 0)
+		skip();
+	char xdg[128];
+	snprintf(xdg, sizeof(xdg), "%s/xdg", d->dir);
+	assert_int_equal(mkdir(xdg, 0700), 0);
+	struct stat before;
+	bool had_dir = stat("/run/viogpu", &before) == 0;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(root_default_child(xdg));
+	int st = wait_for(pid, 120000);
+	assert_true(st != -1 && WIFEXITED(st));
+	/* The host's /run saw nothing. */
+	if (!had_dir)
+		assert_int_equal(access("/run/viogpu", F_OK), -1);
+	if (WEXITSTATUS(st) == 77)
+		skip();
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* The next record on c within ms: an event (its code and body) or 0 when
+ * none came. */
+static uint32_t next_event(struct vgp_client *c, int ms, void *body, size_t cap)
+{
+	struct pollfd p = {vgp_client_fd(c), POLLIN, 0};
+	if (poll(&p, 1, ms) != 1)
+		return 0;
+	struct vgp_reply_hdr h;
+	size_t len;
+	int fd;
+	assert_int_equal(vgp_client_recv(c, &h, body, cap, &len, &fd), 0);
+	assert_int_equal(fd, -1);
+	assert_true(VGP_IS_EVENT(h.code));
+	assert_int_equal(h.serial, 0);
+	assert_int_equal(h.status, VGP_OK);
+	assert_int_equal(len, cap);
+	return h.code;
+}
+
+static void keep_present(void *ctx, const struct vgp_present_event *ev)
+{
+	*(struct vgp_present_event *)ctx = *ev;
+}
+
+static struct vgp_present_event next_present(struct vgp_client *c)
+{
+	struct vgp_present_event ev;
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(next_event(c, 10000, &ev, sizeof(ev)),
+			 VGP_EVENT_PRESENT);
+	return ev;
+}
+
+/* What viogpu-view stands on: SUBSCRIBE_PRESENT tells a subscriber the
+ * rectangle each swap changed (after the front is whole: a GET_BUFFER
+ * then sees all of it), a restricted head's changes only as the whole
+ * head, a head given back as the whole head; POST_INPUT reaches the input
+ * subscribers of its head, stamped by the server. */
+static void test_present_and_input_events(void **state)
+{
+	struct daemon *d = *state;
+	struct vgp_client *v = connect_to(d), *a = connect_to(d);
+	struct vgp_subscribe_present sp = {0, 1};
+	assert_int_equal(call_simple(v, VGP_SUBSCRIBE_PRESENT, &sp, sizeof(sp)),
+			 VGP_OK);
+	struct vgp_subscribe_input si = {0,
+					 VGP_INPUT_BUTTON | VGP_INPUT_MOTION};
+	assert_int_equal(call_simple(v, VGP_SUBSCRIBE_INPUT, &si, sizeof(si)),
+			 VGP_OK);
+	sp.head = 1; /* one head on this daemon */
+	assert_int_equal(call_simple(v, VGP_SUBSCRIBE_PRESENT, &sp, sizeof(sp)),
+			 VGP_E_INVALID_VIDPN_SOURCEID);
+
+	/* viogpu draw: a fill, a swap, a line, a swap: two events. */
+	static const char *const ops[] = {
+		"fill", "10",  "20", "30", "40", "0xff0000", "swap",
+		"line", "100", "7",  "90", "12", "0x00ff00", "swap"};
+	assert_int_equal(run_draw(d, ops, 14, -1), 0);
+	struct vgp_present_event ev = next_present(v);
+	assert_int_equal(ev.head, 0);
+	assert_int_equal(ev.x, 10);
+	assert_int_equal(ev.y, 20);
+	assert_int_equal(ev.width, 30);
+	assert_int_equal(ev.height, 40);
+	assert_int_equal(ev.head_width, d->w);
+	assert_int_equal(ev.head_height, d->h);
+	uint64_t seq = ev.seq;
+	assert_true(seq >= 1);
+	ev = next_present(v);
+	/* copy semantics: the damage since the last swap is the line's */
+	assert_int_equal(ev.x, 90);
+	assert_int_equal(ev.y, 7);
+	assert_int_equal(ev.width, 11);
+	assert_int_equal(ev.height, 6);
+	assert_int_equal(ev.seq, seq + 1);
+	int st;
+	struct canvas f = get_buffer(v, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_int_equal(f.px[7 * f.w + 100] & 0xffffff, 0x00ff00);
+	assert_int_equal(f.px[20 * f.w + 10] & 0xffffff, 0xff0000);
+	free(f.px);
+
+	/* POST_INPUT: to the subscriber, stamped; refusals. */
+	struct vgp_post_input pi = {0, VGP_INPUT_BUTTON, 33, -4, 1, 1};
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(call_simple(a, VGP_POST_INPUT, &pi, sizeof(pi)),
+			 VGP_OK);
+	struct vgp_input_event ie;
+	assert_int_equal(next_event(v, 10000, &ie, sizeof(ie)),
+			 VGP_EVENT_INPUT);
+	assert_int_equal(ie.head, 0);
+	assert_int_equal(ie.kind, VGP_INPUT_BUTTON);
+	assert_int_equal(ie.x, 33);
+	assert_int_equal(ie.y, -4);
+	assert_int_equal(ie.button, 1);
+	assert_int_equal(ie.state, 1);
+	assert_true(ie.time_ns >=
+		    (uint64_t)t0.tv_sec * 1000000000u + (uint64_t)t0.tv_nsec);
+	pi = (struct vgp_post_input){0, VGP_INPUT_MOTION, 40, 41, 0, 0};
+	assert_int_equal(call_simple(a, VGP_POST_INPUT, &pi, sizeof(pi)),
+			 VGP_OK);
+	assert_int_equal(next_event(v, 10000, &ie, sizeof(ie)),
+			 VGP_EVENT_INPUT);
+	assert_int_equal(ie.kind, VGP_INPUT_MOTION);
+	assert_int_equal(ie.x, 40);
+	/* a kind v did not subscribe to: nothing */
+	pi = (struct vgp_post_input){0, VGP_INPUT_KEY, 0, 0, 30, 1};
+	assert_int_equal(call_simple(a, VGP_POST_INPUT, &pi, sizeof(pi)),
+			 VGP_OK);
+	pi.head = 1;
+	assert_int_equal(call_simple(a, VGP_POST_INPUT, &pi, sizeof(pi)),
+			 VGP_E_INVALID_VIDPN_SOURCEID);
+	pi = (struct vgp_post_input){0, VGP_INPUT_BUTTON, 0, 0, 0, 1};
+	assert_int_equal(call_simple(a, VGP_POST_INPUT, &pi, sizeof(pi)),
+			 VGP_E_BAD_REQUEST);
+	assert_int_equal(next_event(v, 200, &ie, sizeof(ie)), 0);
+
+	/* Restricted content: the whole head, never where it drew. */
+	struct vgp_surface_reply sr;
+	int fd;
+	uint32_t prim =
+		create(a,
+		       VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE |
+			       VGP_SURFACE_RESTRICTED_CONTENT,
+		       0, 0, 0, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	struct vgp_rect rc = {prim, 200, 100, 5, 5, 0xffffff};
+	assert_int_equal(call_simple(a, VGP_FILL_RECT, &rc, sizeof(rc)),
+			 VGP_OK);
+	struct vgp_surface_ref ref = {prim, 0};
+	assert_int_equal(call_simple(a, VGP_SWAP_BUFFERS, &ref, sizeof(ref)),
+			 VGP_OK);
+	ev = next_present(v);
+	assert_int_equal(ev.x, 0);
+	assert_int_equal(ev.y, 0);
+	assert_int_equal(ev.width, (int32_t)d->w);
+	assert_int_equal(ev.height, (int32_t)d->h);
+	f = get_buffer(v, &st);
+	assert_int_equal(st, VGP_E_ACCESS_DENIED);
+	/* ...while its owner, subscribed, gets the real rectangle. */
+	sp.head = 0;
+	struct vgp_present_event own = {0};
+	vgp_client_set_present_handler(a, keep_present, &own);
+	assert_int_equal(call_simple(a, VGP_SUBSCRIBE_PRESENT, &sp, sizeof(sp)),
+			 VGP_OK);
+	rc.x = 300;
+	assert_int_equal(call_simple(a, VGP_FILL_RECT, &rc, sizeof(rc)),
+			 VGP_OK);
+	assert_int_equal(call_simple(a, VGP_SWAP_BUFFERS, &ref, sizeof(ref)),
+			 VGP_OK);
+	/* The owner's own event came before its reply: the library handed
+	 * it to the present handler while it waited. */
+	assert_int_equal(own.x, 300);
+	assert_int_equal(own.width, 5);
+	assert_int_equal(own.head_width, d->w);
+	ev = next_present(v);
+	assert_int_equal(ev.x, 0);
+	/* The owner dies: the head gets back what draw left, all of it. */
+	vgp_client_close(a);
+	ev = next_present(v);
+	assert_int_equal(ev.x, 0);
+	assert_int_equal(ev.width, (int32_t)d->w);
+	f = get_buffer(v, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_int_equal(f.px[7 * f.w + 100] & 0xffffff, 0x00ff00);
+	free(f.px);
+
+	/* A restricted primary closed cleanly does not leave its frame for
+	 * others to read: the head gets back what it showed before. */
+	a = connect_to(d);
+	prim = create(a,
+		      VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE |
+			      VGP_SURFACE_RESTRICTED_CONTENT,
+		      0, 0, 0, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	struct vgp_clear cl = {prim, 0xabcdef};
+	assert_int_equal(call_simple(a, VGP_CLEAR, &cl, sizeof(cl)), VGP_OK);
+	ref.handle = prim;
+	assert_int_equal(call_simple(a, VGP_SWAP_BUFFERS, &ref, sizeof(ref)),
+			 VGP_OK);
+	ev = next_present(v);
+	assert_int_equal(call_simple(a, VGP_CLOSE_SURFACE, &ref, sizeof(ref)),
+			 VGP_OK);
+	ev = next_present(v);
+	assert_int_equal(ev.width, (int32_t)d->w);
+	f = get_buffer(v, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_int_equal(f.px[0] & 0xffffff, 0);
+	assert_int_equal(f.px[7 * f.w + 100] & 0xffffff, 0x00ff00);
+	free(f.px);
+	vgp_client_close(a);
+
+	/* Unsubscribed: a swap sends nothing. */
+	sp.enable = 0;
+	assert_int_equal(call_simple(v, VGP_SUBSCRIBE_PRESENT, &sp, sizeof(sp)),
+			 VGP_OK);
+	static const char *const ops2[] = {"pixel", "1", "1", "0xffffff",
+					   "swap"};
+	assert_int_equal(run_draw(d, ops2, 5, -1), 0);
+	struct vgp_present_event none;
+	assert_int_equal(next_event(v, 300, &none, sizeof(none)), 0);
+	vgp_client_close(v);
+}
+
+/* With arguments, only the tests of those names run (the concurrency
+ * suite picks the multi-client ones). */
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, start_daemon, stop_daemon)
@@ -1256,6 +1956,10 @@ int main(void)
 		T(test_socket_live_and_stale),
 		T(test_draw_second_head),
 		T(test_second_uid),
+		T(test_many_clients_threads),
+		T(test_default_socket_xdg),
+		T(test_default_socket_root),
+		T(test_present_and_input_events),
 #undef T
 	};
 	/* On QEMU (VIOGPUD_DEVICE=qemu): the pictures only; the rest is the
@@ -1265,5 +1969,23 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	if (dev && !strncmp(dev, "qemu", 4))
 		return cmocka_run_group_tests(qemu_tests, NULL, NULL);
+	if (argc > 1) {
+		struct CMUnitTest some[sizeof(tests) / sizeof(tests[0])];
+		size_t n = 0;
+		for (int a = 1; a < argc; a++) {
+			size_t before = n;
+			for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]);
+			     i++)
+				if (!strcmp(argv[a], tests[i].name))
+					some[n++] = tests[i];
+			if (n == before) {
+				fprintf(stderr, "test_server: no test '%s'\n",
+					argv[a]);
+				return 2;
+			}
+		}
+		return _cmocka_run_group_tests("server-daemon", some, n, NULL,
+					       NULL);
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
