@@ -13,7 +13,7 @@ FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
 MESON_SETUP = meson setup --wipe
 
 .PHONY: all deps build check demo demo-server bench bench-hdr bench-strategies fuzz format \
-	format-check clean mutants windows windows-check
+	format-check clean mutants windows windows-check deb
 
 all: build
 
@@ -60,6 +60,18 @@ windows: deps $(WIN_BUILD)/build.ninja
 # The Windows tests alone (the PNG comparison needs the Linux build).
 windows-check: build windows
 	python3 scripts/run-tests.py $(WIN_BUILD):windows
+
+# The Windows installer, from the Windows build, with wixl (Debian's
+# msitools): the tools (the default feature) and the resolution service
+# (an optional feature, off by default).  Its test under Wine's msiexec is
+# in the 'windows' suite (make check, make windows-check).
+MSI_VERSION := $(shell sed -n "s/^  version : '\(.*\)',$$/\1/p" meson.build)
+.PHONY: msi
+msi: windows
+	scripts/make-msi.sh $(WIN_BUILD)/viogpu-$(MSI_VERSION).msi $(MSI_VERSION) \
+		$(WIN_BUILD)/win/cli/viogpu.exe \
+		$(WIN_BUILD)/win/service/viogpu-service.exe README.md
+	@ls -l $(WIN_BUILD)/viogpu-$(MSI_VERSION).msi
 
 # libFuzzer over everything the device writes (ASan + UBSan, clang), over
 # the EDID decoder (seeded with tests/data/edid, which it never writes
@@ -110,6 +122,21 @@ demo-server: build
 		./$(BUILD)/viogpu draw --socket $(DEMO_SOCK) && \
 	kill $$pid && wait $$pid && echo "wrote demo-server.png"
 
+# The same daemon and drawing, then the viewer on head 0 (needs a
+# display); closing the window stops the daemon, which saves
+# demo-view.png (the device's picture, with what the mouse drew).
+.PHONY: demo-view
+demo-view: build
+	@./$(BUILD)/viogpud --device sim --socket $(DEMO_SOCK) \
+		--screendump-on-exit demo-view.png & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null' EXIT; \
+	for i in $$(seq 200); do [ -S $(DEMO_SOCK) ] && break; sleep 0.05; done; \
+	printf '%s\n' 'clear 0x101830' 'fill 40 40 300 200 0x2060c0' \
+		'rect 40 40 300 200 0xffffff' 'swap' | \
+		./$(BUILD)/viogpu draw --socket $(DEMO_SOCK) && \
+	./$(BUILD)/viogpu-view --socket $(DEMO_SOCK); \
+	kill $$pid && wait $$pid && echo "wrote demo-view.png"
+
 bench: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD)
 	./$(REL_BUILD)/bench/bench-present
@@ -134,6 +161,13 @@ bench-server: deps $(REL_BUILD)/build.ninja
 bench-hdr: deps $(REL_BUILD)/build.ninja
 	ninja -C $(REL_BUILD) bench/bench-hdr
 	./$(REL_BUILD)/bench/bench-hdr
+
+# The Debian packages, built from a copy of this tree (scripts/make-deb.sh),
+# left in $(DEB_OUT)/ with the .changes; lintian must report no error and
+# no warning.
+DEB_OUT ?= build-deb
+deb: deps
+	scripts/make-deb.sh $(DEB_OUT)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -15,6 +15,8 @@ struct vgp_client {
 	uint32_t next_serial;
 	vgp_event_fn on_event;
 	void *event_ctx;
+	vgp_present_fn on_present;
+	void *present_ctx;
 	/* One record, plus one byte to tell an oversized one. */
 	uint8_t buf[VGP_MAX_REPLY + 1];
 };
@@ -92,6 +94,36 @@ void vgp_client_set_event_handler(struct vgp_client *c, vgp_event_fn fn,
 {
 	c->on_event = fn;
 	c->event_ctx = ctx;
+}
+
+void vgp_client_set_present_handler(struct vgp_client *c, vgp_present_fn fn,
+				    void *ctx)
+{
+	c->on_present = fn;
+	c->present_ctx = ctx;
+}
+
+int vgp_client_dispatch_event(struct vgp_client *c,
+			      const struct vgp_reply_hdr *hdr, const void *body,
+			      size_t len)
+{
+	if (!VGP_IS_EVENT(hdr->code))
+		return 0;
+	if (hdr->code == VGP_EVENT_INPUT) {
+		struct vgp_input_event ev;
+		if (len == sizeof(ev) && c->on_event) {
+			memcpy(&ev, body, sizeof(ev));
+			c->on_event(c->event_ctx, &ev);
+		}
+	} else if (hdr->code == VGP_EVENT_PRESENT) {
+		struct vgp_present_event ev;
+		if (len == sizeof(ev) && c->on_present) {
+			memcpy(&ev, body, sizeof(ev));
+			c->on_present(c->present_ctx, &ev);
+		}
+	}
+	/* Other event codes: a newer server's; skipped (protocol.h). */
+	return 1;
 }
 
 int vgp_client_send(struct vgp_client *c, uint32_t code, const void *body,
@@ -182,7 +214,7 @@ int vgp_client_recv(struct vgp_client *c, struct vgp_reply_hdr *hdr, void *body,
 		memcpy(hdr, c->buf, sizeof(*hdr));
 		int may_fd =
 			VGP_CTL_METHOD(hdr->code) == VGP_METHOD_OUT_DIRECT &&
-			hdr->status == VGP_OK && hdr->code != VGP_EVENT_INPUT;
+			hdr->status == VGP_OK && !VGP_IS_EVENT(hdr->code);
 		if (hdr->length != (size_t)n || (nfds && !may_fd))
 			err = -EPROTO;
 	}
@@ -218,12 +250,11 @@ int vgp_client_call(struct vgp_client *c, uint32_t code, const void *body,
 		err = vgp_client_recv(c, &h, reply, reply_cap, &blen, &fd);
 		if (err)
 			return err;
-		if (h.code == VGP_EVENT_INPUT) {
-			struct vgp_input_event ev;
-			if (blen == sizeof(ev) && c->on_event) {
-				memcpy(&ev, c->buf + sizeof(h), sizeof(ev));
-				c->on_event(c->event_ctx, &ev);
-			}
+		if (VGP_IS_EVENT(h.code)) {
+			if (fd >= 0) /* events carry none (recv checked) */
+				close(fd);
+			vgp_client_dispatch_event(c, &h, c->buf + sizeof(h),
+						  blen);
 			continue;
 		}
 		if (h.serial != serial || h.code != code) {

@@ -61,7 +61,7 @@ _viogpu()
 
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$_viogpu_common" -- "$cur"))
+			COMPREPLY=($(compgen -W "$_viogpu_common --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		fi

@@ -17,6 +17,6 @@ _viogpud()
 	--heads | --faults) return ;;
 	esac
 	COMPREPLY=($(compgen -W "--device --socket --heads --faults --verbose -v
-		--screendump-on-exit --help" -- "$cur"))
+		--screendump-on-exit --help --version" -- "$cur"))
 } &&
 	complete -F _viogpud viogpud

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "decode.h"
@@ -53,6 +54,7 @@ struct conn {
 	int fd; /* -1: free slot */
 	struct vgp_client_id id;
 	uint32_t sub_mask[VGP_MAX_HEADS]; /* SUBSCRIBE_INPUT */
+	uint32_t present_heads;		  /* SUBSCRIBE_PRESENT: bit per head */
 	struct vgp_handles handles;
 };
 
@@ -63,6 +65,7 @@ struct srv {
 	struct conn conns[SRV_MAX_CONNS];
 	struct surface *surfaces;
 	struct surface *held[VGP_MAX_HEADS]; /* primary on each head */
+	uint64_t present_seq[VGP_MAX_HEADS]; /* front-buffer changes */
 };
 
 static uint64_t random64(void)
@@ -137,6 +140,9 @@ static void damage_add(struct surface *sf, int64_t x, int64_t y, int64_t w,
 		sf->y1 = (uint32_t)y1;
 }
 
+static void post_present(struct srv *s, uint32_t head, uint32_t x0, uint32_t y0,
+			 uint32_t x1, uint32_t y1);
+
 /* Copies rows [y0,y1) x [x0,x1) of src (pitch sp) to dst (pitch dp). */
 static void copy_rect(uint32_t *dst, size_t dp, const uint32_t *src, size_t sp,
 		      uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1)
@@ -175,6 +181,10 @@ static void surface_release(struct srv *s, struct surface *sf, bool restore)
 		return;
 	sf->released = true;
 	sf->name = 0;
+	/* Restricted content left on a head nobody holds would be anyone's
+	 * to read (GET_BUFFER, the viewer): it never outlives its holder. */
+	if (sf->acl.flags & VGP_SURFACE_RESTRICTED_CONTENT)
+		restore = true;
 	if (sf->head >= 0 && s->held[sf->head] == sf) {
 		struct vg_fb *fb = vg_gpu_head_fb(s->gpu, (uint32_t)sf->head);
 		if (restore && sf->prev && fb &&
@@ -188,6 +198,9 @@ static void surface_release(struct srv *s, struct surface *sf, bool restore)
 					"viogpud: head %d: restoring its "
 					"previous content failed\n",
 					sf->head);
+			s->held[sf->head] = NULL;
+			post_present(s, (uint32_t)sf->head, 0, 0, sf->prev_w,
+				     sf->prev_h);
 		}
 		s->held[sf->head] = NULL;
 	}
@@ -262,6 +275,10 @@ static void conn_drop(struct srv *s, struct conn *c, const char *why)
 {
 	struct opening *o;
 
+	/* A leaving client gets no more events (its surfaces' release below
+	 * posts some). */
+	c->present_heads = 0;
+	memset(c->sub_mask, 0, sizeof(c->sub_mask));
 	if (s->verbose || why)
 		fprintf(stderr, "viogpud: client %llu (pid %u) %s\n",
 			(unsigned long long)c->id.conn, c->id.pid,
@@ -353,9 +370,10 @@ static enum vgp_status do_set_mode(struct srv *s, const struct vgp_set_mode *m)
 		return VGP_E_ACCESS_DENIED;
 	if (vg_gpu_check_mode(s->gpu, m->head, m->width, m->height) != VG_OK)
 		return VGP_E_OUT_OF_RANGE;
-	return vg_gpu_set_mode(s->gpu, m->head, m->width, m->height) == VG_OK
-		       ? VGP_OK
-		       : VGP_E_DEVICE;
+	if (vg_gpu_set_mode(s->gpu, m->head, m->width, m->height) != VG_OK)
+		return VGP_E_DEVICE;
+	post_present(s, m->head, 0, 0, m->width, m->height);
+	return VGP_OK;
 }
 
 static enum vgp_status surface_reply(struct reply *r, const struct surface *sf,
@@ -556,8 +574,11 @@ static enum vgp_status swap(struct srv *s, struct surface *sf)
 	if (!sf->damaged)
 		return VGP_OK;
 	enum vgp_status st = show_rect(s, sf, sf->x0, sf->y0, sf->x1, sf->y1);
-	if (st == VGP_OK)
+	if (st == VGP_OK) {
 		sf->damaged = false;
+		post_present(s, (uint32_t)sf->head, sf->x0, sf->y0, sf->x1,
+			     sf->y1);
+	}
 	return st;
 }
 
@@ -634,6 +655,29 @@ static enum vgp_status do_surface_op(struct srv *s, struct conn *c,
 	}
 }
 
+/* The viewer's input, stamped here and sent to the head's subscribers. */
+static enum vgp_status do_post_input(struct srv *s,
+				     const struct vgp_post_input *p)
+{
+	struct timespec now;
+
+	if (p->head >= num_heads(s))
+		return VGP_E_INVALID_VIDPN_SOURCEID;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	struct vgp_input_event ev = {
+		.head = p->head,
+		.kind = p->kind,
+		.x = p->x,
+		.y = p->y,
+		.button = p->button,
+		.state = p->state,
+		.time_ns = (uint64_t)now.tv_sec * 1000000000u +
+			   (uint64_t)now.tv_nsec,
+	};
+	srv_post_input(s, &ev);
+	return VGP_OK;
+}
+
 static enum vgp_status dispatch(struct srv *s, struct conn *c,
 				const struct vgp_request *q, struct reply *r)
 {
@@ -652,6 +696,16 @@ static enum vgp_status dispatch(struct srv *s, struct conn *c,
 		if (q->u.subscribe.head >= num_heads(s))
 			return VGP_E_INVALID_VIDPN_SOURCEID;
 		c->sub_mask[q->u.subscribe.head] = q->u.subscribe.mask;
+		return VGP_OK;
+	case VGP_POST_INPUT:
+		return do_post_input(s, &q->u.post_input);
+	case VGP_SUBSCRIBE_PRESENT:
+		if (q->u.sub_present.head >= num_heads(s))
+			return VGP_E_INVALID_VIDPN_SOURCEID;
+		if (q->u.sub_present.enable)
+			c->present_heads |= 1u << q->u.sub_present.head;
+		else
+			c->present_heads &= ~(1u << q->u.sub_present.head);
 		return VGP_OK;
 	default:
 		return do_surface_op(s, c, q);
@@ -689,6 +743,11 @@ void srv_service(struct srv *s, int fd, short revents)
 			(unsigned long long)c->id.conn,
 			vgp_status_name(r.status));
 	vgp_close_fds(fds, nfds, -1);
+	if (c->fd < 0) { /* cut off while posting it its own event */
+		if (q.code == VGP_GET_BUFFER && r.fd >= 0)
+			close(r.fd);
+		return;
+	}
 	if (r.status != VGP_OK)
 		r.len = 0;
 	int err = vgp_send_reply(fd, q.code, q.serial, r.status, &r.u, r.len,
@@ -712,6 +771,46 @@ void srv_post_input(struct srv *s, const struct vgp_input_event *ev)
 			continue;
 		if (vgp_send_reply(c->fd, VGP_EVENT_INPUT, 0, VGP_OK, ev,
 				   sizeof(*ev), -1) != 0)
+			conn_drop(s, c, "stopped reading its events: cut off");
+	}
+}
+
+/* Tells SUBSCRIBE_PRESENT's subscribers of `head` that [x0,x1) x [y0,y1)
+ * of its front buffer changed.  Called after the change is whole (after
+ * the present), so a GET_BUFFER that follows the event sees it all: this
+ * is what lets the viewer show only complete front buffers.  A subscriber
+ * that may not read the head's primary gets the whole head instead of the
+ * rectangle (where a restricted client draws is not its to know); one
+ * that does not read its events is cut off. */
+static void post_present(struct srv *s, uint32_t head, uint32_t x0, uint32_t y0,
+			 uint32_t x1, uint32_t y1)
+{
+	struct vg_fb *fb = vg_gpu_head_fb(s->gpu, head);
+	uint32_t hw = fb ? vg_fb_width(fb) : 0, hh = fb ? vg_fb_height(fb) : 0;
+
+	if (head >= VGP_MAX_HEADS)
+		return;
+	s->present_seq[head]++;
+	for (unsigned i = 0; i < SRV_MAX_CONNS; i++) {
+		struct conn *c = &s->conns[i];
+		if (c->fd < 0 || !(c->present_heads & (1u << head)))
+			continue;
+		struct vgp_present_event ev = {
+			.head = head,
+			.x = (int32_t)x0,
+			.y = (int32_t)y0,
+			.width = (int32_t)(x1 - x0),
+			.height = (int32_t)(y1 - y0),
+			.head_width = hw,
+			.head_height = hh,
+			.seq = s->present_seq[head],
+		};
+		if (s->held[head] && vgp_surface_check_read(&s->held[head]->acl,
+							    &c->id) != VGP_OK)
+			ev.x = 0, ev.y = 0, ev.width = (int32_t)hw,
+			ev.height = (int32_t)hh;
+		if (vgp_send_reply(c->fd, VGP_EVENT_PRESENT, 0, VGP_OK, &ev,
+				   sizeof(ev), -1) != 0)
 			conn_drop(s, c, "stopped reading its events: cut off");
 	}
 }

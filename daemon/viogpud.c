@@ -49,7 +49,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: viogpud [--device qemu|sim[,PROP=VALUE...]] "
 		   "[--socket PATH]\n"
 		   "               [--heads N] [--faults SPEC] [--verbose]\n"
-		   "               [--screendump-on-exit FILE.png]\n"
+		   "               [--screendump-on-exit FILE.png] "
+		   "[--version]\n"
 		   "Serves the viogpu protocol on PATH (default "
 		   "$XDG_RUNTIME_DIR/viogpu.sock,\n"
 		   "or /run/viogpu/viogpud.sock as root) until SIGTERM or "
@@ -66,6 +67,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		const char **val = NULL;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
+			exit(0);
+		} else if (!strcmp(a, "--version")) {
+			printf("viogpud %s\n", VG_VERSION);
 			exit(0);
 		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
 			o->verbose++;

@@ -28,6 +28,8 @@ vg_ntstatus dod_nt_from_vg(struct vg_dod *d, vg_status st)
 	if (st == VG_OK)
 		return VG_NT_SUCCESS;
 	atomic_fetch_add(&d->core_errors, 1);
+	if (st == VG_E_TIMEOUT && d->recover)
+		atomic_store(&d->tdr_pending, true);
 	switch (st) {
 	case VG_E_NOMEM:
 		return VG_NT_NO_MEMORY;
@@ -45,9 +47,45 @@ vg_ntstatus dod_nt_from_vg(struct vg_dod *d, vg_status st)
 	}
 }
 
+/* The layer's TDR, before the core call that follows: a device that
+ * timed out is taken back (reset; whatever it still held, requests it may
+ * yet complete included, is the driver's again) and restarted (rebuilt,
+ * every head presented again).  A take-back that fails stays pending; a
+ * restart that fails leaves the device taken back, and the core refuses
+ * calls until the next call's restart succeeds. */
+static void tdr_locked(struct vg_dod *d)
+{
+	if (!d->gpu || atomic_load(&d->panicked) ||
+	    vg_gpu_power_state(d->gpu) != VG_POWER_D0)
+		return;
+	if (atomic_exchange(&d->tdr_pending, false)) {
+		vg_status st = vg_gpu_take_back(d->gpu);
+		if (st != VG_OK) {
+			dod_log(d, VG_LOG_ERROR, "TDR: take-back failed: %s",
+				vg_status_str(st));
+			atomic_store(&d->tdr_pending, true);
+			return;
+		}
+		d->taken_back = true;
+		atomic_fetch_add(&d->tdr_take_backs, 1);
+	}
+	if (d->taken_back) {
+		vg_status st = vg_gpu_restart(d->gpu);
+		if (st != VG_OK) {
+			dod_log(d, VG_LOG_ERROR, "TDR: restart failed: %s",
+				vg_status_str(st));
+			return;
+		}
+		d->taken_back = false;
+		atomic_fetch_add(&d->tdr_restarts, 1);
+	}
+}
+
 static void core_lock(struct vg_dod *d)
 {
 	d->plat->ops->lock(d->plat, d->core_lock);
+	if (d->taken_back || atomic_load(&d->tdr_pending))
+		tdr_locked(d);
 }
 static void core_unlock(struct vg_dod *d)
 {
@@ -134,6 +172,9 @@ vg_ntstatus vg_dod_start_device(struct vg_dod *d,
 		.on_display_change = on_display_change,
 		.display_change_ctx = d,
 	};
+	d->recover = opt.auto_recover;
+	atomic_store(&d->tdr_pending, false);
+	d->taken_back = false;
 	vg_status st = vg_gpu_create(&d->os, &opt, &d->gpu);
 	if (st != VG_OK) {
 		d->gpu = NULL;
@@ -811,11 +852,38 @@ vg_ntstatus vg_dod_system_display_enable(struct vg_dod *d, uint32_t target_id,
 	vg_status st = vg_gpu_panic_enter(d->gpu);
 	if (st != VG_OK)
 		return dod_nt_from_vg(d, st);
+	/* The OS draws in the source's orientation (a portrait desktop on a
+	 * 90-degree path is taller than wide); Write turns it. */
+	const struct dod_source *s = &d->src[target_id];
 	struct vg_fb *fb = vg_gpu_head_fb(d->gpu, target_id);
-	*width = vg_fb_width(fb);
-	*height = vg_fb_height(fb);
+	*width = s->width ? s->width : vg_fb_width(fb);
+	*height = s->height ? s->height : vg_fb_height(fb);
 	*format = VG_PIXEL_B8G8R8X8;
 	return VG_NT_SUCCESS;
+}
+
+/* Source rectangle [x0, x1) x [y0, y1) to the framebuffer rectangle it
+ * lands on under the source's rotation (fw x fh: the framebuffer). */
+static struct vg_rect rotate_rect(enum vg_rotation rot, int64_t x0, int64_t y0,
+				  int64_t x1, int64_t y1, int64_t fw,
+				  int64_t fh)
+{
+	int64_t rx0 = x0, ry0 = y0, rx1 = x1, ry1 = y1;
+	switch (rot) {
+	case VG_ROTATE_90:
+		rx0 = y0, rx1 = y1, ry0 = fh - x1, ry1 = fh - x0;
+		break;
+	case VG_ROTATE_180:
+		rx0 = fw - x1, rx1 = fw - x0, ry0 = fh - y1, ry1 = fh - y0;
+		break;
+	case VG_ROTATE_270:
+		rx0 = fw - y1, rx1 = fw - y0, ry0 = x0, ry1 = x1;
+		break;
+	default:
+		break;
+	}
+	return (struct vg_rect){(uint32_t)rx0, (uint32_t)ry0,
+				(uint32_t)(rx1 - rx0), (uint32_t)(ry1 - ry0)};
 }
 
 void vg_dod_system_display_write(struct vg_dod *d, const void *source,
@@ -824,24 +892,52 @@ void vg_dod_system_display_write(struct vg_dod *d, const void *source,
 {
 	if (!atomic_load(&d->panicked) || d->panic_target < 0 || !source)
 		return;
+	const struct dod_source *s = &d->src[d->panic_target];
 	struct vg_fb *fb = vg_gpu_head_fb(d->gpu, (uint32_t)d->panic_target);
 	int64_t fw = vg_fb_width(fb), fh = vg_fb_height(fb);
+	/* Clipped in source coordinates (what Enable reported). */
+	enum vg_rotation rot = s->width ? s->rotation : VG_ROTATE_0;
+	bool t = rot == VG_ROTATE_90 || rot == VG_ROTATE_270;
+	int64_t sw = t ? fh : fw, sh = t ? fw : fh;
 	int64_t x0 = x < 0 ? 0 : x, y0 = y < 0 ? 0 : y;
 	int64_t x1 = (int64_t)x + width, y1 = (int64_t)y + height;
-	if (x1 > fw)
-		x1 = fw;
-	if (y1 > fh)
-		y1 = fh;
+	if (x1 > sw)
+		x1 = sw;
+	if (y1 > sh)
+		y1 = sh;
 	if (x0 >= x1 || y0 >= y1)
 		return;
 	uint8_t *dst = (uint8_t *)vg_fb_pixels(fb);
+	size_t pitch = vg_fb_stride(fb);
 	const uint8_t *src = source;
-	for (int64_t row = y0; row < y1; row++)
-		memcpy(dst + row * vg_fb_stride(fb) + x0 * 4,
-		       src + (row - y) * stride + (x0 - x) * 4,
-		       (size_t)(x1 - x0) * 4);
-	struct vg_rect r = {(uint32_t)x0, (uint32_t)y0, (uint32_t)(x1 - x0),
-			    (uint32_t)(y1 - y0)};
+	if (rot == VG_ROTATE_0) {
+		for (int64_t row = y0; row < y1; row++)
+			memcpy(dst + row * pitch + x0 * 4,
+			       src + (row - y) * stride + (x0 - x) * 4,
+			       (size_t)(x1 - x0) * 4);
+	} else {
+		/* Pixel by pixel through the path's rotation, as presents
+		 * are turned: source (sx, sy) to framebuffer (fx, fy). */
+		for (int64_t sy = y0; sy < y1; sy++)
+			for (int64_t sx = x0; sx < x1; sx++) {
+				int64_t fx, fy;
+				switch (rot) {
+				case VG_ROTATE_90:
+					fx = sy, fy = fh - 1 - sx;
+					break;
+				case VG_ROTATE_180:
+					fx = fw - 1 - sx, fy = fh - 1 - sy;
+					break;
+				default: /* 270 */
+					fx = fw - 1 - sy, fy = sx;
+					break;
+				}
+				memcpy(dst + fy * pitch + fx * 4,
+				       src + (sy - y) * stride + (sx - x) * 4,
+				       4);
+			}
+	}
+	struct vg_rect r = rotate_rect(rot, x0, y0, x1, y1, fw, fh);
 	/* Nobody to tell if it fails: the machine is going down. */
 	(void)vg_gpu_panic_flush(d->gpu, &r);
 }
@@ -858,6 +954,8 @@ void vg_dod_get_counters(struct vg_dod *d, struct vg_dod_counters *out)
 		.core_errors = atomic_load(&d->core_errors),
 		.dpcs_run = atomic_load(&d->dpcs_run),
 		.dpcs_dropped = atomic_load(&d->dpcs_dropped),
+		.tdr_take_backs = atomic_load(&d->tdr_take_backs),
+		.tdr_restarts = atomic_load(&d->tdr_restarts),
 	};
 }
 

@@ -69,6 +69,13 @@ struct vg_dod {
 
 	atomic_ullong presents, present_rects, indications, core_errors;
 	atomic_ullong dpcs_run, dpcs_dropped;
+
+	/* The layer's TDR (start_info.auto_recover), under core_lock but
+	 * tdr_pending, set wherever a core call's status is mapped. */
+	bool recover;
+	atomic_bool tdr_pending; /* a command timed out: take back */
+	bool taken_back;	 /* taken back, not yet restarted */
+	atomic_ullong tdr_take_backs, tdr_restarts;
 };
 
 vg_ntstatus dod_nt_from_vg(struct vg_dod *d, vg_status st);

@@ -5,7 +5,13 @@ set -eu
 PKGS="gcc make pkg-config python3 meson ninja-build linux-libc-dev \
 libcmocka-dev libpng-dev qemu-system-x86 clang llvm libclang-rt-14-dev clang-format \
 edid-decode libplacebo-dev mingw-w64 wine wine64 \
-libsystemd-dev scdoc bash-completion systemd"
+libsystemd-dev scdoc bash-completion systemd \
+libsdl2-dev xvfb xdotool imagemagick x11-apps x11-utils"
+# The MSI: wixl builds it (make msi), msiinfo checks it in its test.
+PKGS="$PKGS wixl msitools"
+# make deb and the deb suite (issue 13): the package build, lintian, the
+# throwaway Debian root.
+PKGS="$PKGS build-essential dpkg-dev debhelper lintian mmdebstrap"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -21,7 +21,7 @@ static const uint32_t proto_codes[] = {
 	VGP_CLEAR_PIXEL,     VGP_DRAW_LINE,	VGP_DRAW_RECT,
 	VGP_FILL_RECT,	     VGP_CLEAR,		VGP_BLIT,
 	VGP_PRESENT_DAMAGE,  VGP_GET_BUFFER,	VGP_SWAP_BUFFERS,
-	VGP_SUBSCRIBE_INPUT,
+	VGP_SUBSCRIBE_INPUT, VGP_POST_INPUT,	VGP_SUBSCRIBE_PRESENT,
 };
 #define PROTO_NCODES (sizeof(proto_codes) / sizeof(proto_codes[0]))
 
@@ -112,6 +112,16 @@ static inline size_t proto_build(uint8_t *buf, uint32_t code, uint32_t serial)
 	}
 	case VGP_SUBSCRIBE_INPUT: {
 		struct vgp_subscribe_input s = {0, VGP_INPUT_ALL};
+		memcpy(b, &s, len = sizeof(s));
+		break;
+	}
+	case VGP_POST_INPUT: {
+		struct vgp_post_input p = {0, VGP_INPUT_BUTTON, -7, 9, 1, 1};
+		memcpy(b, &p, len = sizeof(p));
+		break;
+	}
+	case VGP_SUBSCRIBE_PRESENT: {
+		struct vgp_subscribe_present s = {0, 1};
 		memcpy(b, &s, len = sizeof(s));
 		break;
 	}

@@ -811,6 +811,27 @@ wddm)
 	one_line_error "bad fault term 'bogus'" wddm --scenario pnp --faults bogus
 	one_line_error "--frames wants" wddm --frames 0
 	;;
+wddm-qemu-leaks)
+	# QEMU counts nothing the driver holds, but it traces every command:
+	# in each scenario that does not reset the device, every resource
+	# the layer created on QEMU was unreferenced and every backing
+	# detached by RemoveDevice (the sim's "holds nothing" check).
+	for s in pnp desktop desktop-faults rotation hotplug post-display \
+		break-levels; do
+		VIOGPU_QEMU_EXTRA_ARGS="-trace virtio_gpu_cmd_res_create_2d -trace virtio_gpu_cmd_res_unref -trace virtio_gpu_cmd_res_back_attach -trace virtio_gpu_cmd_res_back_detach -D $T/$s.log" \
+			run 0 wddm --scenario "$s" --device qemu,max_outputs=2
+		grep -q "$s: passed" "$T/out" || fail "$s did not pass"
+		c=$(grep -c res_create_2d "$T/$s.log")
+		u=$(grep -c res_unref "$T/$s.log")
+		a=$(grep -c res_back_attach "$T/$s.log")
+		d=$(grep -c res_back_detach "$T/$s.log")
+		[ "$c" -ge 1 ] || fail "$s: QEMU saw no RESOURCE_CREATE_2D"
+		[ "$u" = "$c" ] || fail "$s: QEMU saw $c creates, $u unrefs"
+		[ "$d" = "$a" ] || fail "$s: QEMU saw $a attaches, $d detaches"
+		echo "$s: QEMU saw $c creates = $u unrefs, $a attaches = $d detaches"
+	done
+	no_leftovers
+	;;
 *)
 	fail "unknown case"
 	;;

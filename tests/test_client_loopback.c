@@ -121,10 +121,28 @@ static void serve_one(struct toy_server *s, const struct vgp_request *r)
 		reply(s, r, VGP_OK, NULL, 0, -1);
 		break;
 	}
+	case VGP_SUBSCRIBE_PRESENT: {
+		/* an event of a code this library does not know (a newer
+		 * server's), then a present event, then the reply */
+		struct vgp_present_event pe = {0, 0, 3, 4, 5, 6, W, H, 9};
+		uint64_t future = 7;
+		if (vgp_send_reply(s->sock, VGP_CTL_CODE(0x22, 0xf77, 0, 0), 0,
+				   VGP_OK, &future, sizeof(future), -1) ||
+		    vgp_send_reply(s->sock, VGP_EVENT_PRESENT, 0, VGP_OK, &pe,
+				   sizeof(pe), -1))
+			abort();
+		reply(s, r, VGP_OK, NULL, 0, -1);
+		break;
+	}
 	default:
 		reply(s, r, VGP_OK, NULL, 0, -1);
 		break;
 	}
+}
+
+static void keep_present(void *ctx, const struct vgp_present_event *ev)
+{
+	*(struct vgp_present_event *)ctx = *ev;
 }
 
 static void *server_main(void *arg)
@@ -258,6 +276,19 @@ static void test_round_trips(void **state)
 	assert_int_equal(events_seen, 1);
 	assert_int_equal(last_event.x, 5);
 	assert_int_equal(last_event.time_ns, 42);
+
+	/* events of unknown codes are skipped, present events handed to
+	 * their handler, and the call still gets its reply */
+	struct vgp_present_event got_pe = {0};
+	vgp_client_set_present_handler(c, keep_present, &got_pe);
+	struct vgp_subscribe_present sp = {0, 1};
+	assert_int_equal(vgp_client_call(c, VGP_SUBSCRIBE_PRESENT, &sp,
+					 sizeof(sp), -1, NULL, 0, NULL, NULL),
+			 VGP_OK);
+	assert_int_equal(got_pe.x, 3);
+	assert_int_equal(got_pe.height, 6);
+	assert_int_equal(got_pe.seq, 9);
+	assert_int_equal(events_seen, 1); /* not an input event */
 
 	/* the decoder's refusals come back as statuses */
 	struct vgp_rect neg = {sr.handle, 0, 0, -1, 5, 0};

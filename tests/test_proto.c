@@ -397,6 +397,27 @@ static void test_field_values(void **state)
 		 VGP_E_BAD_REQUEST}, /* width -1 */
 		{VGP_PRESENT_DAMAGE, 8 + 16 + 12, 0x80000000u,
 		 VGP_E_BAD_REQUEST},
+		/* POST_INPUT (a left press at (-7, 9) on head 0): one kind,
+		 * buttons 1..3, states 0 and 1, heads below the limit */
+		{VGP_POST_INPUT, 4, 0, VGP_E_BAD_REQUEST},
+		{VGP_POST_INPUT, 4, VGP_INPUT_BUTTON | VGP_INPUT_MOTION,
+		 VGP_E_BAD_REQUEST},
+		{VGP_POST_INPUT, 4, VGP_INPUT_ALL + 1, VGP_E_BAD_REQUEST},
+		{VGP_POST_INPUT, 4, VGP_INPUT_KEY, VGP_OK},
+		{VGP_POST_INPUT, 4, VGP_INPUT_MOTION, VGP_E_BAD_REQUEST},
+		{VGP_POST_INPUT, 16, 0, VGP_E_BAD_REQUEST},
+		{VGP_POST_INPUT, 16, 4, VGP_E_BAD_REQUEST},
+		{VGP_POST_INPUT, 16, 3, VGP_OK},
+		{VGP_POST_INPUT, 20, 2, VGP_E_BAD_REQUEST},
+		{VGP_POST_INPUT, 20, 0, VGP_OK},
+		{VGP_POST_INPUT, 0, VGP_MAX_HEADS, VGP_E_OUT_OF_RANGE},
+		{VGP_POST_INPUT, 0, VGP_MAX_HEADS - 1, VGP_OK},
+		{VGP_POST_INPUT, 8, 0x80000000u, VGP_OK},
+		{VGP_POST_INPUT, 12, 0x7fffffffu, VGP_OK},
+		/* SUBSCRIBE_PRESENT: enable is 0 or 1 */
+		{VGP_SUBSCRIBE_PRESENT, 4, 2, VGP_E_BAD_REQUEST},
+		{VGP_SUBSCRIBE_PRESENT, 4, 0, VGP_OK},
+		{VGP_SUBSCRIBE_PRESENT, 0, VGP_MAX_HEADS, VGP_E_OUT_OF_RANGE},
 	};
 	assert_true(memfd >= 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -416,6 +437,34 @@ static void test_field_values(void **state)
 	close(memfd);
 }
 
+/* A motion is accepted only without a button and a state. */
+static void test_post_motion(void **state)
+{
+	struct vgp_request r;
+	(void)state;
+	size_t n = proto_build(buf, VGP_POST_INPUT, 1);
+	poke32(4, VGP_INPUT_MOTION);
+	poke32(16, 0);
+	poke32(20, 0);
+	assert_int_equal(dec(n, NULL, 0, &r), VGP_OK);
+	assert_int_equal(r.u.post_input.kind, VGP_INPUT_MOTION);
+	assert_int_equal(r.u.post_input.x, -7);
+	poke32(20, 1);
+	assert_int_equal(dec(n, NULL, 0, &r), VGP_E_BAD_REQUEST);
+	poke32(20, 0);
+	poke32(16, 2);
+	assert_int_equal(dec(n, NULL, 0, &r), VGP_E_BAD_REQUEST);
+	/* events are never requests */
+	n = proto_build(buf, VGP_POST_INPUT, 1);
+	uint32_t ev = VGP_EVENT_PRESENT;
+	memcpy(buf, &ev, 4);
+	assert_int_equal(dec(n, NULL, 0, &r), VGP_E_UNKNOWN_CODE);
+	assert_true(VGP_IS_EVENT(VGP_EVENT_PRESENT));
+	assert_true(VGP_IS_EVENT(VGP_EVENT_INPUT));
+	for (size_t i = 0; i < PROTO_NCODES; i++)
+		assert_false(VGP_IS_EVENT(proto_codes[i]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_codes),
 		cmocka_unit_test(test_fds),
 		cmocka_unit_test(test_field_values),
+		cmocka_unit_test(test_post_motion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

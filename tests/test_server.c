@@ -1732,6 +1732,213 @@ static void test_default_socket_root(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* The next record on c within ms: an event (its code and body) or 0 when
+ * none came. */
+static uint32_t next_event(struct vgp_client *c, int ms, void *body, size_t cap)
+{
+	struct pollfd p = {vgp_client_fd(c), POLLIN, 0};
+	if (poll(&p, 1, ms) != 1)
+		return 0;
+	struct vgp_reply_hdr h;
+	size_t len;
+	int fd;
+	assert_int_equal(vgp_client_recv(c, &h, body, cap, &len, &fd), 0);
+	assert_int_equal(fd, -1);
+	assert_true(VGP_IS_EVENT(h.code));
+	assert_int_equal(h.serial, 0);
+	assert_int_equal(h.status, VGP_OK);
+	assert_int_equal(len, cap);
+	return h.code;
+}
+
+static void keep_present(void *ctx, const struct vgp_present_event *ev)
+{
+	*(struct vgp_present_event *)ctx = *ev;
+}
+
+static struct vgp_present_event next_present(struct vgp_client *c)
+{
+	struct vgp_present_event ev;
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(next_event(c, 10000, &ev, sizeof(ev)),
+			 VGP_EVENT_PRESENT);
+	return ev;
+}
+
+/* What viogpu-view stands on: SUBSCRIBE_PRESENT tells a subscriber the
+ * rectangle each swap changed (after the front is whole: a GET_BUFFER
+ * then sees all of it), a restricted head's changes only as the whole
+ * head, a head given back as the whole head; POST_INPUT reaches the input
+ * subscribers of its head, stamped by the server. */
+static void test_present_and_input_events(void **state)
+{
+	struct daemon *d = *state;
+	struct vgp_client *v = connect_to(d), *a = connect_to(d);
+	struct vgp_subscribe_present sp = {0, 1};
+	assert_int_equal(call_simple(v, VGP_SUBSCRIBE_PRESENT, &sp, sizeof(sp)),
+			 VGP_OK);
+	struct vgp_subscribe_input si = {0,
+					 VGP_INPUT_BUTTON | VGP_INPUT_MOTION};
+	assert_int_equal(call_simple(v, VGP_SUBSCRIBE_INPUT, &si, sizeof(si)),
+			 VGP_OK);
+	sp.head = 1; /* one head on this daemon */
+	assert_int_equal(call_simple(v, VGP_SUBSCRIBE_PRESENT, &sp, sizeof(sp)),
+			 VGP_E_INVALID_VIDPN_SOURCEID);
+
+	/* viogpu draw: a fill, a swap, a line, a swap: two events. */
+	static const char *const ops[] = {
+		"fill", "10",  "20", "30", "40", "0xff0000", "swap",
+		"line", "100", "7",  "90", "12", "0x00ff00", "swap"};
+	assert_int_equal(run_draw(d, ops, 14, -1), 0);
+	struct vgp_present_event ev = next_present(v);
+	assert_int_equal(ev.head, 0);
+	assert_int_equal(ev.x, 10);
+	assert_int_equal(ev.y, 20);
+	assert_int_equal(ev.width, 30);
+	assert_int_equal(ev.height, 40);
+	assert_int_equal(ev.head_width, d->w);
+	assert_int_equal(ev.head_height, d->h);
+	uint64_t seq = ev.seq;
+	assert_true(seq >= 1);
+	ev = next_present(v);
+	/* copy semantics: the damage since the last swap is the line's */
+	assert_int_equal(ev.x, 90);
+	assert_int_equal(ev.y, 7);
+	assert_int_equal(ev.width, 11);
+	assert_int_equal(ev.height, 6);
+	assert_int_equal(ev.seq, seq + 1);
+	int st;
+	struct canvas f = get_buffer(v, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_int_equal(f.px[7 * f.w + 100] & 0xffffff, 0x00ff00);
+	assert_int_equal(f.px[20 * f.w + 10] & 0xffffff, 0xff0000);
+	free(f.px);
+
+	/* POST_INPUT: to the subscriber, stamped; refusals. */
+	struct vgp_post_input pi = {0, VGP_INPUT_BUTTON, 33, -4, 1, 1};
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(call_simple(a, VGP_POST_INPUT, &pi, sizeof(pi)),
+			 VGP_OK);
+	struct vgp_input_event ie;
+	assert_int_equal(next_event(v, 10000, &ie, sizeof(ie)),
+			 VGP_EVENT_INPUT);
+	assert_int_equal(ie.head, 0);
+	assert_int_equal(ie.kind, VGP_INPUT_BUTTON);
+	assert_int_equal(ie.x, 33);
+	assert_int_equal(ie.y, -4);
+	assert_int_equal(ie.button, 1);
+	assert_int_equal(ie.state, 1);
+	assert_true(ie.time_ns >=
+		    (uint64_t)t0.tv_sec * 1000000000u + (uint64_t)t0.tv_nsec);
+	pi = (struct vgp_post_input){0, VGP_INPUT_MOTION, 40, 41, 0, 0};
+	assert_int_equal(call_simple(a, VGP_POST_INPUT, &pi, sizeof(pi)),
+			 VGP_OK);
+	assert_int_equal(next_event(v, 10000, &ie, sizeof(ie)),
+			 VGP_EVENT_INPUT);
+	assert_int_equal(ie.kind, VGP_INPUT_MOTION);
+	assert_int_equal(ie.x, 40);
+	/* a kind v did not subscribe to: nothing */
+	pi = (struct vgp_post_input){0, VGP_INPUT_KEY, 0, 0, 30, 1};
+	assert_int_equal(call_simple(a, VGP_POST_INPUT, &pi, sizeof(pi)),
+			 VGP_OK);
+	pi.head = 1;
+	assert_int_equal(call_simple(a, VGP_POST_INPUT, &pi, sizeof(pi)),
+			 VGP_E_INVALID_VIDPN_SOURCEID);
+	pi = (struct vgp_post_input){0, VGP_INPUT_BUTTON, 0, 0, 0, 1};
+	assert_int_equal(call_simple(a, VGP_POST_INPUT, &pi, sizeof(pi)),
+			 VGP_E_BAD_REQUEST);
+	assert_int_equal(next_event(v, 200, &ie, sizeof(ie)), 0);
+
+	/* Restricted content: the whole head, never where it drew. */
+	struct vgp_surface_reply sr;
+	int fd;
+	uint32_t prim =
+		create(a,
+		       VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE |
+			       VGP_SURFACE_RESTRICTED_CONTENT,
+		       0, 0, 0, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	struct vgp_rect rc = {prim, 200, 100, 5, 5, 0xffffff};
+	assert_int_equal(call_simple(a, VGP_FILL_RECT, &rc, sizeof(rc)),
+			 VGP_OK);
+	struct vgp_surface_ref ref = {prim, 0};
+	assert_int_equal(call_simple(a, VGP_SWAP_BUFFERS, &ref, sizeof(ref)),
+			 VGP_OK);
+	ev = next_present(v);
+	assert_int_equal(ev.x, 0);
+	assert_int_equal(ev.y, 0);
+	assert_int_equal(ev.width, (int32_t)d->w);
+	assert_int_equal(ev.height, (int32_t)d->h);
+	f = get_buffer(v, &st);
+	assert_int_equal(st, VGP_E_ACCESS_DENIED);
+	/* ...while its owner, subscribed, gets the real rectangle. */
+	sp.head = 0;
+	struct vgp_present_event own = {0};
+	vgp_client_set_present_handler(a, keep_present, &own);
+	assert_int_equal(call_simple(a, VGP_SUBSCRIBE_PRESENT, &sp, sizeof(sp)),
+			 VGP_OK);
+	rc.x = 300;
+	assert_int_equal(call_simple(a, VGP_FILL_RECT, &rc, sizeof(rc)),
+			 VGP_OK);
+	assert_int_equal(call_simple(a, VGP_SWAP_BUFFERS, &ref, sizeof(ref)),
+			 VGP_OK);
+	/* The owner's own event came before its reply: the library handed
+	 * it to the present handler while it waited. */
+	assert_int_equal(own.x, 300);
+	assert_int_equal(own.width, 5);
+	assert_int_equal(own.head_width, d->w);
+	ev = next_present(v);
+	assert_int_equal(ev.x, 0);
+	/* The owner dies: the head gets back what draw left, all of it. */
+	vgp_client_close(a);
+	ev = next_present(v);
+	assert_int_equal(ev.x, 0);
+	assert_int_equal(ev.width, (int32_t)d->w);
+	f = get_buffer(v, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_int_equal(f.px[7 * f.w + 100] & 0xffffff, 0x00ff00);
+	free(f.px);
+
+	/* A restricted primary closed cleanly does not leave its frame for
+	 * others to read: the head gets back what it showed before. */
+	a = connect_to(d);
+	prim = create(a,
+		      VGP_SURFACE_PRIMARY | VGP_SURFACE_SHARED_RESOURCE |
+			      VGP_SURFACE_RESTRICTED_CONTENT,
+		      0, 0, 0, NULL, 0, &sr, &fd, &st);
+	assert_int_equal(st, VGP_OK);
+	close(fd);
+	struct vgp_clear cl = {prim, 0xabcdef};
+	assert_int_equal(call_simple(a, VGP_CLEAR, &cl, sizeof(cl)), VGP_OK);
+	ref.handle = prim;
+	assert_int_equal(call_simple(a, VGP_SWAP_BUFFERS, &ref, sizeof(ref)),
+			 VGP_OK);
+	ev = next_present(v);
+	assert_int_equal(call_simple(a, VGP_CLOSE_SURFACE, &ref, sizeof(ref)),
+			 VGP_OK);
+	ev = next_present(v);
+	assert_int_equal(ev.width, (int32_t)d->w);
+	f = get_buffer(v, &st);
+	assert_int_equal(st, VGP_OK);
+	assert_int_equal(f.px[0] & 0xffffff, 0);
+	assert_int_equal(f.px[7 * f.w + 100] & 0xffffff, 0x00ff00);
+	free(f.px);
+	vgp_client_close(a);
+
+	/* Unsubscribed: a swap sends nothing. */
+	sp.enable = 0;
+	assert_int_equal(call_simple(v, VGP_SUBSCRIBE_PRESENT, &sp, sizeof(sp)),
+			 VGP_OK);
+	static const char *const ops2[] = {"pixel", "1", "1", "0xffffff",
+					   "swap"};
+	assert_int_equal(run_draw(d, ops2, 5, -1), 0);
+	struct vgp_present_event none;
+	assert_int_equal(next_event(v, 300, &none, sizeof(none)), 0);
+	vgp_client_close(v);
+}
+
 /* With arguments, only the tests of those names run (the concurrency
  * suite picks the multi-client ones). */
 int main(int argc, char **argv)
@@ -1752,6 +1959,7 @@ int main(int argc, char **argv)
 		T(test_many_clients_threads),
 		T(test_default_socket_xdg),
 		T(test_default_socket_root),
+		T(test_present_and_input_events),
 #undef T
 	};
 	/* On QEMU (VIOGPUD_DEVICE=qemu): the pictures only; the rest is the

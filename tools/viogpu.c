@@ -40,6 +40,7 @@ static void usage(FILE *f)
 		"common options\n(--device, --faults, --heads, --ram, "
 		"--timeout, --stats, -v), which may\nalso come before "
 		"COMMAND.\n"
+		"'viogpu --version' prints the version.\n"
 		"\n"
 		"Exit codes: 0 the command did what it says; 1 the device or "
 		"the driver\nfailed, or the picture was wrong; 2 bad input, "
@@ -57,7 +58,8 @@ static int find_command(int argc, char **argv)
 	int i = 1;
 	while (i < argc && argv[i][0] == '-') {
 		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+		if (!strcmp(a, "--help") || !strcmp(a, "-h") ||
+		    !strcmp(a, "--version"))
 			return i;
 		bool value = false,
 		     known = !strcmp(a, "--stats") || !strcmp(a, "--verbose") ||
@@ -100,6 +102,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") ||
 	    !strcmp(cmd, "help")) {
 		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("viogpu %s\n", VG_VERSION);
 		return CLI_EXIT_OK;
 	}
 	if (!strcmp(cmd, "info"))

@@ -199,8 +199,7 @@ vg_ntstatus osm_present_full(struct osm *m, uint32_t sid)
 	struct osm_source *s = &m->src[sid];
 	struct vg_rect all = {0, 0, s->w, s->h};
 	vg_ntstatus nt = present(m, sid, NULL, 0, &all, 1);
-	if (nt == VG_NT_SUCCESS)
-		s->full_next = false;
+	s->full_next = nt != VG_NT_SUCCESS;
 	osm_gate_exit(m, OSM_PRESENT, 0);
 	return nt;
 }
@@ -246,8 +245,9 @@ vg_ntstatus osm_dwm_frame(struct osm *m, uint32_t sid, unsigned f)
 		}
 	}
 	nt = present(m, sid, mv, nmv, d, nd);
-	if (nt == VG_NT_SUCCESS)
-		s->full_next = false;
+	/* A failed present's damage is not lost: as dxgkrnl keeps the
+	 * dirty region, the next frame presents the whole source. */
+	s->full_next = nt != VG_NT_SUCCESS;
 out:
 	osm_gate_exit(m, OSM_PRESENT, 0);
 	return nt;
@@ -452,11 +452,22 @@ int osm_run(const struct osm_scenario *sc, const struct osm_options *opt,
 	pthread_cond_init(&m->cv, NULL);
 	pthread_mutex_init(&m->report_mu, NULL);
 	char msg[256] = "";
+	/* A scenario's own faults are the device model's: on another kind
+	 * (qemu) it runs with what that device really does, unless --faults
+	 * says otherwise. */
+	const char *dev = opt->device ? opt->device : sc->device;
+	bool model = !strncmp(dev, "sim", 3) && (!dev[3] || dev[3] == ',');
 	struct vg_host_request rq = {
-		.device = opt->device ? opt->device : sc->device,
-		.faults = opt->faults ? opt->faults : sc->faults,
+		.device = dev,
+		.faults = opt->faults ? opt->faults
+			  : model     ? sc->faults
+				      : NULL,
 		.no_driver = true,
-		.timeout_ms = 1000,
+		/* QEMU's per-answer wait: longer than a scenario's
+		 * vg_host_pause, after which QEMU would count as dead; the
+		 * layer's own command timeout is StartDevice's. */
+		.timeout_ms = 10000,
+		.display_control = true,
 	};
 	int rc = 2;
 	if (vg_host_open(&rq, &m->host, msg, sizeof(msg)) != VG_HOST_OK) {

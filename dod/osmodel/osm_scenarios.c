@@ -149,7 +149,34 @@ struct desk_run {
 	atomic_bool stop;
 	atomic_uint present_fail, pointer_fail, child_fail, qai;
 	unsigned nframes;
+	bool stalls; /* the host stalls the device now and then */
+	unsigned stalled, stall_fail, shared;
 };
+
+/* A busy host: the device stops for 5 ms every 20 ms (QEMU: SIGSTOP and
+ * SIGCONT), so answers come late and interrupts bunch up; and another
+ * device on the shared interrupt line interrupts twice a round. */
+static void *stall_thread(void *arg)
+{
+	struct desk_run *r = arg;
+	while (!atomic_load(&r->stop)) {
+		osm_sleep_ms(15);
+		for (int i = 0; i < 2; i++) {
+			if (vg_host_share_irq(r->m->host) == VG_OK)
+				r->shared++;
+			else
+				r->stall_fail++;
+		}
+		if (vg_host_pause(r->m->host, true) != VG_OK) {
+			r->stall_fail++;
+			continue;
+		}
+		osm_sleep_ms(5);
+		r->stall_fail += vg_host_pause(r->m->host, false) != VG_OK;
+		r->stalled++;
+	}
+	return NULL;
+}
 
 static void *dwm_thread(void *arg)
 {
@@ -226,7 +253,7 @@ static void *child_thread(void *arg)
 	return NULL;
 }
 
-static void sc_desktop(struct osm *m)
+static void desktop(struct osm *m, bool stalls)
 {
 	if (!osm_pnp_start(m))
 		return;
@@ -235,11 +262,15 @@ static void sc_desktop(struct osm *m)
 			  osm_commit(m, s, 1024, 768, VG_ROTATE_0) ==
 				  VG_NT_SUCCESS,
 			  "CommitVidPn source %u 1024x768", s);
-	struct desk_run r = {.m = m, .nframes = frames(m, 120)};
-	pthread_t t[3];
+	struct desk_run r = {
+		.m = m, .nframes = frames(m, 120), .stalls = stalls};
+	pthread_t t[4];
+	int nt = stalls ? 4 : 3;
 	pthread_create(&t[0], NULL, dwm_thread, &r);
 	pthread_create(&t[1], NULL, pointer_thread, &r);
 	pthread_create(&t[2], NULL, child_thread, &r);
+	if (stalls)
+		pthread_create(&t[3], NULL, stall_thread, &r);
 	/* The session's own thread: a mode change on the last source in the
 	 * middle, and escapes, between the presents. */
 	unsigned commits = 0, escapes = 0;
@@ -253,8 +284,16 @@ static void sc_desktop(struct osm *m)
 		escapes += osm_escape(m, &e) == VG_NT_SUCCESS;
 		osm_sleep_ms(5);
 	}
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < nt; i++)
 		pthread_join(t[i], NULL);
+	if (stalls)
+		osm_check(
+			m, r.stalled > 0 && r.shared > 0 && !r.stall_fail,
+			"the host stalled the %s %u times for 5 ms meanwhile, "
+			"and another device interrupted %u times on the "
+			"shared line (%u failed)",
+			vg_host_kind(m->host), r.stalled, r.shared,
+			r.stall_fail);
 	osm_check(m, !atomic_load(&r.present_fail),
 		  "%u frames on %u sources, every PresentDisplayOnly "
 		  "succeeded (%u failed)",
@@ -279,6 +318,18 @@ static void sc_desktop(struct osm *m)
 	osm_check(m, dc.level_violations == 0,
 		  "the layer saw no level violation with the gate on");
 	osm_stop_remove(m);
+}
+
+static void sc_desktop(struct osm *m)
+{
+	desktop(m, false);
+}
+
+/* On a device that misbehaves: the host stalls it (any device), and the
+ * device model adds its faults (the scenario's default --faults). */
+static void sc_desktop_faults(struct osm *m)
+{
+	desktop(m, true);
 }
 
 /* ---- rotation ---- */
@@ -336,9 +387,11 @@ static void sc_hotplug(struct osm *m)
 	osm_escape(m, &e);
 
 	unsigned seen = atomic_load(&m->indications);
+	/* sim changes its display info; QEMU hears a VNC viewer resize. */
 	vg_status st = vg_host_set_display(m->host, 1, true, 800, 600);
-	if (st == VG_E_UNSUPPORTED) {
-		osm_note(m, "this device cannot hot-plug; skipped");
+	if (!osm_check(m, st == VG_OK,
+		       "plug: the %s made a display change (%s)",
+		       vg_host_kind(m->host), vg_status_str(st))) {
 		osm_stop_remove(m);
 		return;
 	}
@@ -473,13 +526,46 @@ static void sc_power(struct osm *m)
 
 /* ---- a device that stops answering: timeout, then recovery ---- */
 
+/* The host lets the device go on after ms (a stopped QEMU continued). */
+struct resume_after {
+	struct osm *m;
+	unsigned ms;
+	vg_status st;
+};
+
+static void *resume_thread(void *arg)
+{
+	struct resume_after *r = arg;
+	osm_sleep_ms(r->ms);
+	r->st = vg_host_pause(r->m->host, false);
+	return NULL;
+}
+
 static void sc_timeout(struct osm *m)
 {
 	if (!osm_pnp_start(m))
 		return;
 	osm_commit(m, 0, 1024, 768, VG_ROTATE_0);
-	unsigned fails = 0, ok_after = 0;
-	for (unsigned f = 0; f < frames(m, 40); f++) {
+	/* The host stalls the device for 2.5 s (QEMU: SIGSTOP, then SIGCONT),
+	 * longer than the layer's 1 s command timeout, under a present: it
+	 * times out; after the resume the device completes the command late,
+	 * into a driver that gave up on it (ASan watches that); the next
+	 * frames recover the device and show the desktop again. */
+	unsigned fails = 0, ok_after = 0, total = frames(m, 40);
+	struct resume_after r = {.m = m, .ms = 2500};
+	for (unsigned f = 0; f < total; f++) {
+		bool stall = f == total / 4;
+		pthread_t t;
+		if (stall) {
+			vg_status st = vg_host_pause(m->host, true);
+			stall = osm_check(m, st == VG_OK,
+					  "the host stalls the %s for %u ms "
+					  "(%s)",
+					  vg_host_kind(m->host), r.ms,
+					  vg_status_str(st));
+			if (stall)
+				pthread_create(&t, NULL, resume_thread, &r);
+		}
 		vg_ntstatus nt = osm_dwm_frame(m, 0, f);
 		if (nt != VG_NT_SUCCESS) {
 			fails++;
@@ -488,19 +574,86 @@ static void sc_timeout(struct osm *m)
 		} else if (fails) {
 			ok_after++;
 		}
+		if (stall) {
+			/* DWM's next frame comes after the stall. */
+			pthread_join(t, NULL);
+			osm_check(m, r.st == VG_OK && nt == VG_NT_IO_TIMEOUT,
+				  "the present under the stall timed out "
+				  "(0x%08x); the device went on (%s)",
+				  (unsigned)nt, vg_status_str(r.st));
+			struct vg_gpu_stats gs;
+			unsigned waited = 0;
+			do {
+				osm_sleep_ms(50);
+				vg_gpu_get_stats(vg_dod_gpu(m->dod), &gs);
+			} while (!gs.late_completions && (waited += 50) < 2000);
+			osm_check(m,
+				  gs.timeouts >= 1 && gs.late_completions >= 1,
+				  "%llu request(s) abandoned, %llu completed "
+				  "late after the resume and were taken back",
+				  (unsigned long long)gs.timeouts,
+				  (unsigned long long)gs.late_completions);
+		}
 	}
 	struct vg_gpu_stats gs;
 	vg_gpu_get_stats(vg_dod_gpu(m->dod), &gs);
 	osm_check(m, fails >= 1 && ok_after > 0 && gs.resets >= 1,
-		  "a dropped command timed out %u present(s); the device "
-		  "was reset (%llu) and %u later presents succeeded",
+		  "the stall timed out %u present(s); the device was reset "
+		  "(%llu) and %u later presents succeeded",
 		  fails, (unsigned long long)gs.resets, ok_after);
+	struct vg_dod_counters dc;
+	vg_dod_get_counters(m->dod, &dc);
+	osm_check(m, dc.tdr_take_backs >= 1 && dc.tdr_restarts >= 1,
+		  "the layer's TDR took the device back %llu time(s) and "
+		  "restarted it %llu time(s) (vg_gpu_take_back, "
+		  "vg_gpu_restart)",
+		  (unsigned long long)dc.tdr_take_backs,
+		  (unsigned long long)dc.tdr_restarts);
 	osm_check_screens(m, "after recovery");
+
+	/* A second stall under a DWM that keeps presenting: the call after
+	 * the timeout may take the device back while it is still stopped,
+	 * and a restart that fails is retried by the call after that. */
+	struct vg_dod_counters dc0;
+	vg_dod_get_counters(m->dod, &dc0);
+	unsigned fails2 = 0, ok2 = 0;
+	struct resume_after r2 = {.m = m, .ms = 2500};
+	vg_status pst = vg_host_pause(m->host, true);
+	pthread_t t2;
+	if (pst == VG_OK)
+		pthread_create(&t2, NULL, resume_thread, &r2);
+	for (unsigned f = 0; f < 12; f++) {
+		vg_ntstatus nt = osm_dwm_frame(m, 0, 100 + f);
+		if (nt != VG_NT_SUCCESS) {
+			fails2++;
+			osm_note(m, "busy frame %u failed (0x%08x)", f,
+				 (unsigned)nt);
+		} else if (fails2) {
+			ok2++;
+		}
+	}
+	if (pst == VG_OK)
+		pthread_join(t2, NULL);
+	vg_dod_get_counters(m->dod, &dc);
+	osm_check(m,
+		  pst == VG_OK && r2.st == VG_OK && fails2 >= 1 && ok2 > 0 &&
+			  dc.tdr_take_backs > dc0.tdr_take_backs &&
+			  dc.tdr_restarts > dc0.tdr_restarts,
+		  "a stall under a busy DWM: %u present(s) failed, %u after "
+		  "succeeded; %llu take-back(s), %llu restart(s) more",
+		  fails2, ok2,
+		  (unsigned long long)(dc.tdr_take_backs - dc0.tdr_take_backs),
+		  (unsigned long long)(dc.tdr_restarts - dc0.tdr_restarts));
+	osm_check_screens(m, "after the busy stall");
 	/* ResetDevice is at any IRQL and waits for nothing. */
 	osm_gate_enter(m, OSM_ZERO, 0);
 	vg_dod_reset_device(m->dod);
 	osm_gate_exit(m, OSM_ZERO, 0);
 	osm_check_screens(m, "ResetDevice keeps the frame");
+	for (unsigned f = 0; f < 3; f++)
+		osm_check(m, osm_dwm_frame(m, 0, 200 + f) == VG_NT_SUCCESS,
+			  "a present after ResetDevice (%u)", f);
+	osm_check_screens(m, "presents after ResetDevice");
 	osm_stop_remove(m);
 }
 
@@ -543,14 +696,22 @@ static void sc_post_display(struct osm *m)
 
 /* ---- a bugcheck: the blue screen by polling, interrupts off ---- */
 
-static void sc_bugcheck(struct osm *m)
+/* One bugcheck on a path rotated by rot: the OS draws in the source's
+ * orientation (portrait for 90 and 270) and the device must show it
+ * turned, as it shows presents. */
+static void bugcheck_on(struct osm *m, enum vg_rotation rot)
 {
+	bool t = rot == VG_ROTATE_90 || rot == VG_ROTATE_270;
+	uint32_t sw = t ? 768 : 1024, sh = t ? 1024 : 768;
+	unsigned deg = (unsigned)rot * 90;
 	if (!osm_pnp_start(m))
 		return;
-	osm_commit(m, 0, 1024, 768, VG_ROTATE_0);
+	osm_commit(m, 0, sw, sh, rot);
 	for (unsigned f = 0; f < frames(m, 10); f++)
 		osm_dwm_frame(m, 0, f);
-	osm_check_screens(m, "before the bugcheck");
+	char when[64];
+	snprintf(when, sizeof(when), "before the bugcheck (rotation %u)", deg);
+	osm_check_screens(m, when);
 	struct vg_host_counters before, after;
 	struct vg_dod_counters dc0, dc1;
 	vg_host_counters(m->host, &before);
@@ -562,19 +723,24 @@ static void sc_bugcheck(struct osm *m)
 	uint32_t w = 0, h = 0;
 	enum vg_pixel_format fmt = 0;
 	vg_ntstatus nt = vg_dod_system_display_enable(m->dod, 0, &w, &h, &fmt);
-	osm_check(m,
-		  nt == VG_NT_SUCCESS && w == 1024 && h == 768 &&
-			  fmt == VG_PIXEL_B8G8R8X8,
-		  "SystemDisplayEnable: %ux%u B8G8R8X8 (0x%08x)", w, h,
-		  (unsigned)nt);
+	bool ok = osm_check(m,
+			    nt == VG_NT_SUCCESS && w == sw && h == sh &&
+				    fmt == VG_PIXEL_B8G8R8X8,
+			    "SystemDisplayEnable on a %u-degree path: %ux%u "
+			    "(the source's orientation) B8G8R8X8 (0x%08x)",
+			    deg, w, h, (unsigned)nt);
+	if (!ok) {
+		osm_stop_remove(m);
+		return;
+	}
 	struct osm_source *s = &m->src[0];
-	uint32_t *img = malloc((size_t)1024 * 768 * 4);
+	uint32_t *img = malloc((size_t)w * h * 4);
 	if (!img)
 		abort();
-	for (size_t i = 0; i < (size_t)1024 * 768; i++)
+	for (size_t i = 0; i < (size_t)w * h; i++)
 		img[i] = 0x000078d7u; /* the blue of the stop screen */
-	vg_dod_system_display_write(m->dod, img, 1024, 768, 1024 * 4, 0, 0);
-	for (size_t i = 0; i < (size_t)1024 * 768; i++)
+	vg_dod_system_display_write(m->dod, img, w, h, w * 4, 0, 0);
+	for (size_t i = 0; i < (size_t)w * h; i++)
 		s->desk[i] = img[i];
 	/* A text block, and a QR-code-like block half off the bottom-left
 	 * corner (clipped). */
@@ -583,19 +749,21 @@ static void sc_bugcheck(struct osm *m)
 	vg_dod_system_display_write(m->dod, img, 200, 40, 200 * 4, 100, 100);
 	for (uint32_t y = 0; y < 40; y++)
 		for (uint32_t x = 0; x < 200; x++)
-			s->desk[(size_t)(100 + y) * 1024 + 100 + x] =
+			s->desk[(size_t)(100 + y) * w + 100 + x] =
 				img[(size_t)y * 200 + x];
 	for (size_t i = 0; i < (size_t)64 * 64; i++)
 		img[i] = (uint32_t)(i * 2654435761u) & 0xffffff;
-	vg_dod_system_display_write(m->dod, img, 64, 64, 64 * 4, -10, 740);
+	vg_dod_system_display_write(m->dod, img, 64, 64, 64 * 4, -10,
+				    (int32_t)h - 28);
 	for (uint32_t y = 0; y < 28; y++)
 		for (uint32_t x = 10; x < 64; x++)
-			s->desk[(size_t)(740 + y) * 1024 + x - 10] =
+			s->desk[(size_t)(h - 28 + y) * w + x - 10] =
 				img[(size_t)y * 64 + x];
 	free(img);
 	vg_host_counters(m->host, &after);
 	vg_dod_get_counters(m->dod, &dc1);
-	osm_check_screens(m, "the bugcheck screen");
+	snprintf(when, sizeof(when), "the bugcheck screen (rotation %u)", deg);
+	osm_check_screens(m, when);
 	osm_check(m, dc1.dpcs_run == dc0.dpcs_run,
 		  "no DPC ran during the bugcheck (%llu dropped): every "
 		  "completion was polled",
@@ -613,6 +781,16 @@ static void sc_bugcheck(struct osm *m)
 	osm_stop_remove(m);
 }
 
+/* A bugcheck per rotation, each on a fresh start of the layer (a real
+ * bugcheck never returns; the tests stop and remove after each). */
+static void sc_bugcheck(struct osm *m)
+{
+	static const enum vg_rotation rots[] = {VG_ROTATE_0, VG_ROTATE_90,
+						VG_ROTATE_180, VG_ROTATE_270};
+	for (unsigned i = 0; i < 4; i++)
+		bugcheck_on(m, rots[i]);
+}
+
 /* ---- break the levels on purpose: the layer must catch it ---- */
 
 struct slow_call {
@@ -620,6 +798,8 @@ struct slow_call {
 	atomic_bool started, done;
 	int kind; /* 0: present, 1: SetPowerState(child 0, D0) */
 	vg_ntstatus nt;
+	vg_status pause_st; /* the host's stall; resumed: paused false */
+	bool paused;
 };
 
 static void *slow_thread(void *arg)
@@ -642,6 +822,30 @@ static void *slow_thread(void *arg)
 	return NULL;
 }
 
+/* The host stalls the device, then the slow call starts and is held in
+ * flight until slow_resume lets the device go on: 300 ms, well within
+ * the layer's 1 s command timeout. */
+static void slow_start(struct slow_call *c, pthread_t *t)
+{
+	c->pause_st = vg_host_pause(c->m->host, true);
+	c->paused = c->pause_st == VG_OK;
+	pthread_create(t, NULL, slow_thread, c);
+	while (!atomic_load(&c->started))
+		osm_sleep_ms(1);
+	osm_sleep_ms(50);
+}
+
+/* Called every 20 ms of overlapping calls: after 12 (50 + 240 ms). */
+static void slow_resume(struct slow_call *c, unsigned i)
+{
+	if (c->paused && i >= 12) {
+		vg_status st = vg_host_pause(c->m->host, false);
+		if (c->pause_st == VG_OK)
+			c->pause_st = st;
+		c->paused = false;
+	}
+}
+
 struct refusals {
 	const char *ddi;
 	unsigned refused, tried;
@@ -655,7 +859,8 @@ static void sc_break_levels(struct osm *m)
 	osm_present_full(m, 0);
 	m->break_levels = true;
 	osm_note(m, "gate off: the model now overlaps what the levels keep "
-		    "apart (every RESOURCE_FLUSH takes 300 ms)");
+		    "apart (the host stalls the device for 300 ms under "
+		    "each slow call)");
 
 	/* 1: second- and third-level calls while a present is in flight. */
 	struct refusals r1[] = {{"CommitVidPn", 0, 0},
@@ -664,11 +869,9 @@ static void sc_break_levels(struct osm *m)
 				{"SetPowerState", 0, 0}};
 	struct slow_call c = {.m = m, .kind = 0};
 	pthread_t t;
-	pthread_create(&t, NULL, slow_thread, &c);
-	while (!atomic_load(&c.started))
-		osm_sleep_ms(1);
-	osm_sleep_ms(50);
-	while (!atomic_load(&c.done)) {
+	slow_start(&c, &t);
+	for (unsigned k = 0; !atomic_load(&c.done); k++) {
+		slow_resume(&c, k);
 		struct vg_dod_path p = {0, 0, 1024, 768, VG_ROTATE_0, true};
 		struct vg_dod_escape e = {.code = VG_DOD_ESC_GET_DEVICE_ID};
 		struct vg_dod_child ch[VG_DOD_MAX_CHILDREN];
@@ -691,8 +894,9 @@ static void sc_break_levels(struct osm *m)
 		osm_sleep_ms(20);
 	}
 	pthread_join(t, NULL);
-	osm_check(m, c.nt == VG_NT_SUCCESS,
-		  "the slow present itself completed");
+	osm_check(m, c.nt == VG_NT_SUCCESS && c.pause_st == VG_OK,
+		  "the slow present itself completed (stall: %s)",
+		  vg_status_str(c.pause_st));
 	for (int i = 0; i < 4; i++)
 		osm_check(m, r1[i].refused > 0,
 			  "%s during a PresentDisplayOnly: refused %u of %u "
@@ -706,11 +910,9 @@ static void sc_break_levels(struct osm *m)
 		{"QueryChildStatus", 0, 0},   {"CommitVidPn", 0, 0},
 		{"StartDevice", 0, 0},	      {"IsSupportedVidPn", 0, 0}};
 	c = (struct slow_call){.m = m, .kind = 1};
-	pthread_create(&t, NULL, slow_thread, &c);
-	while (!atomic_load(&c.started))
-		osm_sleep_ms(1);
-	osm_sleep_ms(50);
-	while (!atomic_load(&c.done)) {
+	slow_start(&c, &t);
+	for (unsigned k = 0; !atomic_load(&c.done); k++) {
+		slow_resume(&c, k);
 		struct osm_source *s = &m->src[0];
 		struct vg_present_source ps = {
 			s->desk, s->w * 4, VG_PIXEL_B8G8R8A8,
@@ -735,8 +937,9 @@ static void sc_break_levels(struct osm *m)
 		osm_sleep_ms(20);
 	}
 	pthread_join(t, NULL);
-	osm_check(m, c.nt == VG_NT_SUCCESS,
-		  "the slow SetPowerState itself completed");
+	osm_check(m, c.nt == VG_NT_SUCCESS && c.pause_st == VG_OK,
+		  "the slow SetPowerState itself completed (stall: %s)",
+		  vg_status_str(c.pause_st));
 	for (int i = 0; i < 6; i++)
 		osm_check(m, r2[i].refused > 0,
 			  "%s during SetPowerState: refused %u of %u (level "
@@ -771,27 +974,31 @@ static const struct osm_scenario scenarios[] = {
 	 "escapes, concurrently",
 	 "sim,max_outputs=2", NULL, sc_desktop},
 	{"desktop-faults",
-	 "the desktop on a device that invents interrupts and used entries "
-	 "and answers late",
+	 "the desktop while the host stalls the device and a shared "
+	 "interrupt line fires; on sim the device also invents interrupts "
+	 "and used entries and answers late",
 	 "sim,max_outputs=2",
-	 "badid:every=25,spurious-irq:every=11,delay:every=13@5", sc_desktop},
+	 "badid:every=25,spurious-irq:every=11,delay:every=13@5",
+	 sc_desktop_faults},
 	{"rotation", "commits rotated 90/180/270 and a path update", "sim",
 	 NULL, sc_rotation},
 	{"hotplug", "plug, resize twice, unplug; level-triggered event",
 	 "sim,max_outputs=2", NULL, sc_hotplug},
 	{"power", "sleep and hibernate with QueryAdapterInfo beside", "sim",
 	 NULL, sc_power},
-	{"timeout", "a dropped command: timeout, reset, recovery", "sim",
-	 "drop:cmd=30", sc_timeout},
+	{"timeout",
+	 "the host stalls the device past the command timeout: timeout, "
+	 "late completion, reset, recovery",
+	 "sim", NULL, sc_timeout},
 	{"post-display", "StopDeviceAndReleasePostDisplayOwnership", "sim",
 	 NULL, sc_post_display},
 	{"bugcheck",
 	 "ResetDevice, SystemDisplayEnable/Write by polling, nothing "
-	 "allocated",
+	 "allocated, on paths rotated 0/90/180/270",
 	 "sim", NULL, sc_bugcheck},
 	{"break-levels",
 	 "the gate off: the layer's own checks refuse overlapping calls", "sim",
-	 "delay:type=RESOURCE_FLUSH@300", sc_break_levels},
+	 NULL, sc_break_levels},
 };
 
 const struct osm_scenario *osm_scenarios(unsigned *count)

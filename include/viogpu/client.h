@@ -61,10 +61,25 @@ int vgp_client_send(struct vgp_client *c, uint32_t code, const void *body,
 int vgp_client_recv(struct vgp_client *c, struct vgp_reply_hdr *hdr, void *body,
 		    size_t cap, size_t *body_len, int *fd);
 
-/* Events that arrive while vgp_client_call waits go here (NULL: drop). */
+/* VGP_EVENT_INPUT records that arrive while vgp_client_call waits go
+ * here (NULL: drop). */
 typedef void (*vgp_event_fn)(void *ctx, const struct vgp_input_event *ev);
 void vgp_client_set_event_handler(struct vgp_client *c, vgp_event_fn fn,
 				  void *ctx);
+
+/* VGP_EVENT_PRESENT records that arrive while vgp_client_call waits go
+ * here (NULL: drop). */
+typedef void (*vgp_present_fn)(void *ctx, const struct vgp_present_event *ev);
+void vgp_client_set_present_handler(struct vgp_client *c, vgp_present_fn fn,
+				    void *ctx);
+
+/* For a caller that receives records itself (vgp_client_recv, e.g. from
+ * a poll loop): hands an event record to the handlers above and returns
+ * 1, or returns 0 when the record is not an event (VGP_IS_EVENT).  Event
+ * codes the library does not know are skipped (still 1). */
+int vgp_client_dispatch_event(struct vgp_client *c,
+			      const struct vgp_reply_hdr *hdr, const void *body,
+			      size_t len);
 
 /* send, then receive until the reply with the request's serial.  Returns
  * the reply's status (VGP_OK, VGP_E_...) or -errno; reply body as in

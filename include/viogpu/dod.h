@@ -68,7 +68,12 @@ struct vg_dod;
 struct vg_dod_start_info {
 	struct vg_os *os; /* the platform (its irq pair is wrapped) */
 	uint32_t cmd_timeout_ms;
-	bool auto_recover; /* a timed-out device is rebuilt on the next call */
+	/* Recovery, the layer's own TDR: after a command timed out, the next
+	 * call takes the device back (vg_gpu_take_back: reset, the device
+	 * owns nothing) and restarts it (vg_gpu_restart: rebuilt, frames
+	 * presented again); a failed restart is retried by the call after.
+	 * DEVICE_NEEDS_RESET is left to the core's auto_recover, also set. */
+	bool auto_recover;
 	uint64_t host_mem_limit;
 	void (*indicate_child_status)(void *ctx, uint32_t child_uid);
 	void *indicate_ctx;
@@ -207,10 +212,12 @@ vg_dod_stop_and_release_post_display(struct vg_dod *d, uint32_t target_id,
  * target's framebuffer again by polling (viogpu/panic.h; prepared at
  * CommitVidPn for the first committed path's target), and from then on
  * the layer drops DPCs (the ISR still acknowledges the device); it reports the
- * framebuffer's size and format (B8G8R8X8, unrotated).  Write copies a B8G8R8X8
- * image to (x, y), clipped, and flushes it, polling.  A StopDevice after a
- * panic (only tests: a real bugcheck never returns) forwards interrupts again
- * first. */
+ * source's size (the committed mode, in the source's orientation: portrait
+ * on a 90- or 270-degree path) and format (B8G8R8X8).  Write copies a
+ * B8G8R8X8 image to (x, y) of the source, clipped, turned by the path's
+ * rotation into the framebuffer, and flushes that rectangle, polling.  A
+ * StopDevice after a panic (only tests: a real bugcheck never returns) forwards
+ * interrupts again first. */
 vg_ntstatus vg_dod_system_display_enable(struct vg_dod *d, uint32_t target_id,
 					 uint32_t *width, uint32_t *height,
 					 enum vg_pixel_format *format);
@@ -225,6 +232,7 @@ struct vg_dod_counters {
 	uint64_t child_status_indications;
 	uint64_t core_errors;
 	uint64_t dpcs_run, dpcs_dropped; /* DpcRoutine: forwarded, dropped */
+	uint64_t tdr_take_backs, tdr_restarts; /* auto_recover: done */
 };
 void vg_dod_get_counters(struct vg_dod *d, struct vg_dod_counters *out);
 struct vg_gpu *vg_dod_gpu(struct vg_dod *d); /* for tests; NULL if stopped */

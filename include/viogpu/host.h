@@ -80,6 +80,10 @@ struct vg_host_request {
 	 * own driver on vg_host_os (tests that count what the driver holds
 	 * from before it exists). */
 	bool no_driver;
+	/* The caller will make host-side display changes
+	 * (vg_host_set_display): qemu then serves every head over VNC on a
+	 * private socket and asks as a VNC viewer does. */
+	bool display_control;
 };
 
 /* Parses and validates req and checks it fits; nothing starts.  On
@@ -157,8 +161,26 @@ void vg_host_counters(struct vg_host *h, struct vg_host_counters *out);
  * keeps its state.  Call only while the driver is in D3. */
 vg_status vg_host_power_cycle(struct vg_host *h, bool lose_state);
 
-/* A host-side display change (hot-plug, window resize) on head, where the
- * backend can make one (sim); VG_E_UNSUPPORTED where it cannot (qemu). */
+/* Stops the device answering, or lets it go on: qemu stops QEMU's process
+ * (SIGSTOP/SIGCONT), and meanwhile the platform posts BAR writes (a
+ * notify returns at once, as a posted PCI write does) while reads wait
+ * for the resume; sim stops processing queues.  Work queued meanwhile
+ * is done after the resume.  Callable from any thread; the caller
+ * resumes within the per-answer wait (timeout_ms) or QEMU counts as
+ * dead. */
+vg_status vg_host_pause(struct vg_host *h, bool paused);
+
+/* Another device on the same shared INTx line interrupted: the driver's
+ * ISR runs once with nothing of this device's to find (it must say "not
+ * mine" and lose nothing).  Any thread. */
+vg_status vg_host_share_irq(struct vg_host *h);
+
+/* A host-side display change (hot-plug, window resize) on head: sim
+ * changes its display info at once; qemu (with display_control) asks
+ * QEMU's VNC server as a viewer's window resize does, and QEMU reports it
+ * a moment later (0x0 disables the head).  VG_E_UNSUPPORTED where the
+ * backend cannot (qemu without display_control).  The driver sees it
+ * through the device's display event either way. */
 vg_status vg_host_set_display(struct vg_host *h, unsigned head, bool enabled,
 			      uint32_t width, uint32_t height);
 

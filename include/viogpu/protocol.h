@@ -6,9 +6,10 @@
  * Transport: a Unix SOCK_SEQPACKET socket.  One datagram is one record:
  * a request (client -> server), a reply (server -> client, one per request,
  * in order) or an event (server -> client, unsolicited, after
- * SUBSCRIBE_INPUT).  File descriptors travel beside a record as
- * SCM_RIGHTS ancillary data; which records carry one is fixed by the
- * record's code (below, "fd in" / "fd out").
+ * SUBSCRIBE_INPUT or SUBSCRIBE_PRESENT; VGP_IS_EVENT tells one from a
+ * reply, and a client skips event codes it does not know).  File descriptors
+ * travel beside a record as SCM_RIGHTS ancillary data; which records carry one
+ * is fixed by the record's code (below, "fd in" / "fd out").
  *
  * Encoding: every field is a fixed-width little-endian integer; no
  * pointers, no bools, no implicit padding (every pad field is named and
@@ -41,7 +42,7 @@
 #endif
 
 #define VGP_VERSION_MAJOR 1u
-#define VGP_VERSION_MINOR 0u
+#define VGP_VERSION_MINOR 1u /* 1: POST_INPUT, SUBSCRIBE_PRESENT */
 
 /* ---- IOCTL-style codes (Windows CTL_CODE, bit for bit) -------------------
  *   bits 31..16 device type, 15..14 required access, 13..2 function,
@@ -91,9 +92,17 @@ enum vgp_code {
 	VGP_OPEN_SURFACE = VGP_CODE(0x813, OUT_DIRECT, ANY),
 	VGP_CLOSE_SURFACE = VGP_CODE(0x814, BUFFERED, ANY),
 	VGP_SUBSCRIBE_INPUT = VGP_CODE(0x815, BUFFERED, READ),
+	/* Minor 1 (the viewer, viogpu-view). */
+	VGP_POST_INPUT = VGP_CODE(0x820, BUFFERED, WRITE),
+	VGP_SUBSCRIBE_PRESENT = VGP_CODE(0x821, BUFFERED, READ),
 	/* Server -> client only, in an event record; never a request. */
 	VGP_EVENT_INPUT = VGP_CODE(0xf00, BUFFERED, ANY),
+	VGP_EVENT_PRESENT = VGP_CODE(0xf10, BUFFERED, ANY),
 };
+/* Functions 0xf00..0xfff are events (server -> client), never requests. */
+#define VGP_IS_EVENT(code)                                                     \
+	(VGP_CTL_DEVICE_TYPE(code) == VGP_DEVICE_TYPE &&                       \
+	 VGP_CTL_FUNCTION(code) >= 0xf00u)
 
 /* ---- reply status ----------------------------------------------------------
  * 0 is success; every failure has its own code.  The three seed-004 names
@@ -150,7 +159,7 @@ struct vgp_req_hdr {
 
 /* Replies and events share this header.  A reply echoes the request's
  * code and serial (0 and 0 when the request was too short to have them);
- * an event has code VGP_EVENT_INPUT, serial 0, status VGP_OK. */
+ * an event has an event code (VGP_IS_EVENT), serial 0, status VGP_OK. */
 struct vgp_reply_hdr {
 	uint32_t code;
 	uint32_t length; /* bytes of the whole record, header included */
@@ -325,6 +334,36 @@ struct vgp_subscribe_input {
 	uint32_t mask;
 };
 
+/* POST_INPUT: an input event for SUBSCRIBE_INPUT's subscribers of `head`
+ * (the viewer's clicks and motion).  The server stamps the time and sends
+ * it as a struct vgp_input_event to every subscriber whose mask has
+ * `kind`, the poster included, before the reply.  Refused: a kind that is
+ * not exactly one VGP_INPUT_* bit, a state not 0 or 1, a BUTTON not 1..3,
+ * a MOTION with a button or state (VGP_E_BAD_REQUEST); a head
+ * beyond VGP_MAX_HEADS (VGP_E_OUT_OF_RANGE) or beyond the device's
+ * (VGP_E_INVALID_VIDPN_SOURCEID).  Coordinates are any int32. */
+struct vgp_post_input {
+	uint32_t head;
+	uint32_t kind; /* one VGP_INPUT_* bit */
+	int32_t x;     /* surface coordinates */
+	int32_t y;
+	uint32_t button; /* as struct vgp_input_event */
+	uint32_t state;
+};
+
+/* SUBSCRIBE_PRESENT: after every change of `head`'s front buffer (a
+ * SWAP_BUFFERS or PRESENT_DAMAGE that showed something, a mode set, a
+ * head given back its previous content) the subscriber gets a
+ * VGP_EVENT_PRESENT with the rectangle that changed, sent once the front
+ * buffer is whole again (so a GET_BUFFER after it never sees half a
+ * frame).  enable 1 subscribes, 0 stops; a subscriber that may not read
+ * the head's primary (RESTRICTED_CONTENT) gets the whole head as the
+ * rectangle, never the real one, and GET_BUFFER refuses it. */
+struct vgp_subscribe_present {
+	uint32_t head;
+	uint32_t enable; /* 0 or 1 */
+};
+
 /* ---- reply bodies ------------------------------------------------------- */
 struct vgp_mode {
 	uint32_t width;
@@ -359,6 +398,21 @@ struct vgp_input_event {
 	uint32_t button;  /* 1 left, 2 middle, 3 right; key code for KEY */
 	uint32_t state;	  /* 1 pressed, 0 released (0 for MOTION) */
 	uint64_t time_ns; /* CLOCK_MONOTONIC */
+};
+
+/* VGP_EVENT_PRESENT: [x, x + width) x [y, y + height) of the head's front
+ * buffer changed; width x height is the head's size after the change
+ * (which a mode set changes). */
+struct vgp_present_event {
+	uint32_t head;
+	uint32_t pad;
+	int32_t x;
+	int32_t y;
+	int32_t width;
+	int32_t height;
+	uint32_t head_width;
+	uint32_t head_height;
+	uint64_t seq; /* counts the head's front-buffer changes, from 1 */
 };
 
 /* ---- the layout, pinned ----------------------------------------------- */
@@ -411,6 +465,12 @@ VGP_ASSERT_SIZE(vgp_info, 16 + (24 + 16 * VGP_MAX_MODES) * VGP_MAX_HEADS);
 VGP_ASSERT_OFF(vgp_info, heads, 16);
 VGP_ASSERT_SIZE(vgp_input_event, 32);
 VGP_ASSERT_OFF(vgp_input_event, time_ns, 24);
+VGP_ASSERT_SIZE(vgp_post_input, 24);
+VGP_ASSERT_OFF(vgp_post_input, state, 20);
+VGP_ASSERT_SIZE(vgp_subscribe_present, 8);
+VGP_ASSERT_SIZE(vgp_present_event, 40);
+VGP_ASSERT_OFF(vgp_present_event, head_width, 24);
+VGP_ASSERT_OFF(vgp_present_event, seq, 32);
 VGP_STATIC_ASSERT(sizeof(struct vgp_reply_hdr) + sizeof(struct vgp_info) <=
 			  VGP_MAX_REPLY,
 		  "GET_INFO fits one reply");

@@ -52,7 +52,14 @@ struct vg_qemu_config {
 	unsigned cmd_timeout_ms;
 	/* Longest wait for QEMU to start and connect.  0: 10000. */
 	unsigned start_timeout_ms;
+	/* Heads 0..vnc_heads-1 (at most VG_QEMU_MAX_VNC) each get a VNC
+	 * server, on a unix socket only we connect to, so that
+	 * vg_qemu_set_display can ask for display changes as a VNC viewer
+	 * does.  0: none. */
+	unsigned vnc_heads;
 };
+
+#define VG_QEMU_MAX_VNC 16
 
 /*
  * Checks that the QEMU binary create would run (name; NULL: $VIOGPU_QEMU,
@@ -94,6 +101,30 @@ vg_status vg_qemu_screendump(struct vg_qemu *q, unsigned head,
  * otherwise (sleep) nothing changes.  Call only while the driver is in D3.
  */
 vg_status vg_qemu_power_cycle(struct vg_qemu *q, bool lose_state);
+
+/*
+ * A host-side display change on head, as a VNC viewer's window resize
+ * makes one: QEMU records the size (enabled) or 0x0 (not), and virtio-gpu
+ * raises VIRTIO_GPU_EVENT_DISPLAY.  Asynchronous: the driver sees it when
+ * QEMU's UI timer fires.  VG_E_UNSUPPORTED for a head without VNC
+ * (vg_qemu_config.vnc_heads).  One caller at a time with power_cycle.
+ */
+vg_status vg_qemu_set_display(struct vg_qemu *q, unsigned head, bool enabled,
+			      uint32_t width, uint32_t height);
+
+/*
+ * Stops QEMU's process (SIGSTOP to its group) or continues it (SIGCONT),
+ * a host that stalls the device.  While stopped, BAR writes are posted
+ * (sent without waiting for QEMU's answer, as PCI memory writes are: a
+ * notify returns and the driver's own timeout runs), while reads and
+ * config accesses wait for the resume, up to cmd_timeout_ms.  QEMU then
+ * does the queued writes in order.  Any thread.
+ */
+vg_status vg_qemu_pause(struct vg_qemu *q, bool paused);
+
+/* Another device on the shared INTx line interrupted: the driver's ISR is
+ * called once more, and reads QEMU's real ISR register (nothing new). */
+void vg_qemu_share_irq(struct vg_qemu *q);
 
 /* Interrupts the platform delivered to the ISR so far (for tests/stats). */
 uint64_t vg_qemu_irq_count(struct vg_qemu *q);

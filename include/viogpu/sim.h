@@ -115,6 +115,15 @@ vg_status vg_sim_set_edid(struct vg_sim *sim, unsigned head,
  * device to power-on state; otherwise (sleep) it keeps its state. */
 vg_status vg_sim_power_cycle(struct vg_sim *sim, bool lose_state);
 
+/* Host-side stall, as a stopped QEMU: while paused the device processes
+ * no queue and completes nothing (registers still answer); notifies and
+ * due completions wait for the resume.  A reset meanwhile drops them. */
+void vg_sim_pause(struct vg_sim *sim, bool paused);
+
+/* Another device on the model's shared INTx line interrupted: the driver's
+ * ISR is called once with nothing of the device's to find. */
+void vg_sim_share_irq(struct vg_sim *sim);
+
 /* Make the Nth os->alloc / dma_alloc call from now fail (1-based; 0 off).
  * For unwinding tests. */
 void vg_sim_fail_alloc_at(struct vg_sim *sim, long n);

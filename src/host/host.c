@@ -225,6 +225,25 @@ vg_status vg_host_power_cycle(struct vg_host *h, bool lose_state)
 	return h->ops->power_cycle(h, lose_state);
 }
 
+vg_status vg_host_pause(struct vg_host *h, bool paused)
+{
+	if (!h->started)
+		return VG_E_INVAL;
+	if (!h->ops->pause)
+		return VG_E_UNSUPPORTED;
+	return h->ops->pause(h, paused);
+}
+
+vg_status vg_host_share_irq(struct vg_host *h)
+{
+	if (!h->started)
+		return VG_E_INVAL;
+	if (!h->ops->share_irq)
+		return VG_E_UNSUPPORTED;
+	h->ops->share_irq(h);
+	return VG_OK;
+}
+
 vg_status vg_host_set_display(struct vg_host *h, unsigned head, bool enabled,
 			      uint32_t width, uint32_t height)
 {

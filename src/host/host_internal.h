@@ -61,6 +61,8 @@ struct host_ops {
 				uint32_t *w, uint32_t *hgt);
 	void (*counters)(struct vg_host *h, struct vg_host_counters *out);
 	vg_status (*power_cycle)(struct vg_host *h, bool lose_state);
+	vg_status (*pause)(struct vg_host *h, bool paused); /* NULL: cannot */
+	void (*share_irq)(struct vg_host *h);
 	/* NULL: no host-side display changes. */
 	vg_status (*set_display)(struct vg_host *h, unsigned head, bool enabled,
 				 uint32_t w, uint32_t hgt);

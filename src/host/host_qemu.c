@@ -10,6 +10,7 @@
 struct host_qemu {
 	char props[512]; /* -device virtio-gpu-pci properties */
 	unsigned ram_mib;
+	unsigned vnc_heads; /* request.display_control: every head */
 	struct vg_qemu *q;
 };
 
@@ -53,6 +54,8 @@ static vg_host_result qemu_prepare(struct vg_host *h,
 	/* Frames per head, plus room for a second frame during a mode
 	 * change, plus rings and commands; at least the frames. */
 	uint64_t heads = host_device_heads(h, p);
+	if (rq->display_control)
+		b->vnc_heads = (unsigned)heads;
 	uint64_t shown = rq->frame_heads ? rq->frame_heads : 1;
 	uint64_t need_mib = (rq->frame_bytes * shown >> 20) + 64;
 	unsigned ram = rq->ram_mib;
@@ -90,6 +93,7 @@ static vg_host_result qemu_start(struct vg_host *h, char *msg, size_t len)
 		.device_props = b->props,
 		.verbose = h->req.verbose,
 		.cmd_timeout_ms = t,
+		.vnc_heads = b->vnc_heads,
 		.start_timeout_ms = !t ? 0
 				    : t > HOST_QEMU_START_MS
 					    ? t
@@ -131,6 +135,23 @@ static vg_status qemu_power_cycle(struct vg_host *h, bool lose_state)
 	return vg_qemu_power_cycle(be(h)->q, lose_state);
 }
 
+/* A VNC viewer's resize request (display_control). */
+static vg_status qemu_set_display(struct vg_host *h, unsigned head,
+				  bool enabled, uint32_t w, uint32_t hgt)
+{
+	return vg_qemu_set_display(be(h)->q, head, enabled, w, hgt);
+}
+
+static vg_status qemu_pause(struct vg_host *h, bool paused)
+{
+	return vg_qemu_pause(be(h)->q, paused);
+}
+
+static void qemu_share_irq(struct vg_host *h)
+{
+	vg_qemu_share_irq(be(h)->q);
+}
+
 static void qemu_destroy(struct vg_host *h)
 {
 	struct host_qemu *b = be(h);
@@ -157,7 +178,9 @@ const struct host_ops host_qemu_ops = {
 	.screendump = qemu_screendump,
 	.counters = qemu_counters,
 	.power_cycle = qemu_power_cycle,
-	.set_display = NULL,
+	.pause = qemu_pause,
+	.share_irq = qemu_share_irq,
+	.set_display = qemu_set_display,
 	.destroy = qemu_destroy,
 	.device_name = "QEMU's virtio-gpu-pci",
 };

@@ -168,6 +168,17 @@ static void sim_counters(struct vg_host *h, struct vg_host_counters *out)
 		c.os_allocs_live > 0 ? (uint64_t)c.os_allocs_live : 0;
 }
 
+static vg_status sim_pause(struct vg_host *h, bool paused)
+{
+	vg_sim_pause(be(h)->sim, paused);
+	return VG_OK;
+}
+
+static void sim_share_irq(struct vg_host *h)
+{
+	vg_sim_share_irq(be(h)->sim);
+}
+
 static vg_status sim_power_cycle(struct vg_host *h, bool lose_state)
 {
 	return vg_sim_power_cycle(be(h)->sim, lose_state);
@@ -207,6 +218,8 @@ const struct host_ops host_sim_ops = {
 	.screendump = sim_screendump,
 	.counters = sim_counters,
 	.power_cycle = sim_power_cycle,
+	.pause = sim_pause,
+	.share_irq = sim_share_irq,
 	.set_display = sim_set_display,
 	.destroy = sim_destroy,
 	.device_name = "device model",

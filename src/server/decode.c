@@ -42,6 +42,8 @@ static const struct code_desc codes[] = {
 	{VGP_GET_BUFFER, sizeof(struct vgp_get_buffer), 0},
 	{VGP_SWAP_BUFFERS, sizeof(struct vgp_surface_ref), 0},
 	{VGP_SUBSCRIBE_INPUT, sizeof(struct vgp_subscribe_input), 0},
+	{VGP_POST_INPUT, sizeof(struct vgp_post_input), 0},
+	{VGP_SUBSCRIBE_PRESENT, sizeof(struct vgp_subscribe_present), 0},
 };
 
 static const struct code_desc *find_code(uint32_t code)
@@ -180,6 +182,31 @@ static enum vgp_status check_blit(struct vgp_request *req, int fd)
 	return VGP_OK;
 }
 
+/* An input event as the poster describes it (protocol.h, POST_INPUT):
+ * exactly one kind, and only the fields that kind has. */
+static enum vgp_status check_post_input(const struct vgp_post_input *p)
+{
+	if (p->state > 1)
+		return VGP_E_BAD_REQUEST;
+	switch (p->kind) {
+	case VGP_INPUT_BUTTON:
+		if (p->button < 1 || p->button > 3)
+			return VGP_E_BAD_REQUEST;
+		break;
+	case VGP_INPUT_MOTION:
+		if (p->button || p->state)
+			return VGP_E_BAD_REQUEST;
+		break;
+	case VGP_INPUT_KEY:
+		break;
+	default:
+		return VGP_E_BAD_REQUEST;
+	}
+	if (p->head >= VGP_MAX_HEADS)
+		return VGP_E_OUT_OF_RANGE;
+	return VGP_OK;
+}
+
 /* Field checks of the fixed-size bodies, already copied into req->u. */
 static enum vgp_status check_fixed(struct vgp_request *req)
 {
@@ -229,6 +256,14 @@ static enum vgp_status check_fixed(struct vgp_request *req)
 		if (req->u.subscribe.mask & ~VGP_INPUT_ALL)
 			return VGP_E_BAD_REQUEST;
 		if (req->u.subscribe.head >= VGP_MAX_HEADS)
+			return VGP_E_OUT_OF_RANGE;
+		return VGP_OK;
+	case VGP_POST_INPUT:
+		return check_post_input(&req->u.post_input);
+	case VGP_SUBSCRIBE_PRESENT:
+		if (req->u.sub_present.enable > 1)
+			return VGP_E_BAD_REQUEST;
+		if (req->u.sub_present.head >= VGP_MAX_HEADS)
 			return VGP_E_OUT_OF_RANGE;
 		return VGP_OK;
 	default:

@@ -48,6 +48,8 @@ struct vgp_request {
 		} damage;
 		struct vgp_get_buffer get_buffer;
 		struct vgp_subscribe_input subscribe;
+		struct vgp_post_input post_input;
+		struct vgp_subscribe_present sub_present;
 	} u;
 };
 

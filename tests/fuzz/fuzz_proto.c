@@ -145,6 +145,24 @@ static void check_accepted(const struct vgp_request *r, const uint8_t *rec,
 		    r->u.damage.d.nrects > VGP_MAX_DAMAGE)
 			abort();
 		break;
+	case VGP_POST_INPUT: {
+		/* What the server forwards to subscribers: one kind, and a
+		 * MOTION without button or state. */
+		const struct vgp_post_input *p = &r->u.post_input;
+		if (p->head >= VGP_MAX_HEADS || p->state > 1 ||
+		    (p->kind != VGP_INPUT_BUTTON &&
+		     p->kind != VGP_INPUT_MOTION && p->kind != VGP_INPUT_KEY) ||
+		    (p->kind == VGP_INPUT_BUTTON &&
+		     (p->button < 1 || p->button > 3)) ||
+		    (p->kind == VGP_INPUT_MOTION && (p->button || p->state)))
+			abort();
+		break;
+	}
+	case VGP_SUBSCRIBE_PRESENT:
+		if (r->u.sub_present.head >= VGP_MAX_HEADS ||
+		    r->u.sub_present.enable > 1)
+			abort();
+		break;
 	default:
 		break;
 	}

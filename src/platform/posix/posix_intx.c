@@ -34,6 +34,16 @@ void vgp_intx_set_level(struct vgp_intx *irq, bool high)
 	pthread_mutex_unlock(&irq->lock);
 }
 
+void vgp_intx_share(struct vgp_intx *irq)
+{
+	pthread_mutex_lock(&irq->lock);
+	if (irq->running && !irq->dead) {
+		irq->shared++;
+		pthread_cond_broadcast(&irq->changed);
+	}
+	pthread_mutex_unlock(&irq->lock);
+}
+
 void vgp_intx_kill(struct vgp_intx *irq)
 {
 	pthread_mutex_lock(&irq->lock);
@@ -50,6 +60,17 @@ static void *intx_thread(void *arg)
 
 	pthread_mutex_lock(&irq->lock);
 	while (!irq->stop) {
+		if (!irq->level && irq->shared && !irq->dead) {
+			/* Another device's interrupt on the shared line. */
+			irq->shared--;
+			vg_isr_fn isr = irq->isr;
+			void *ctx = irq->ctx;
+			atomic_fetch_add(&irq->calls, 1);
+			pthread_mutex_unlock(&irq->lock);
+			isr(ctx);
+			pthread_mutex_lock(&irq->lock);
+			continue;
+		}
 		if (!irq->level || irq->dead) {
 			storm = 0;
 			pthread_cond_wait(&irq->changed, &irq->lock);
@@ -172,6 +193,7 @@ void vgp_intx_disconnect(struct vgp_intx *irq)
 	pthread_mutex_lock(&irq->lock);
 	irq->running = false;
 	irq->dpc_pending = false;
+	irq->shared = 0;
 	irq->isr = NULL;
 	irq->dpc = NULL;
 	irq->ctx = NULL;

@@ -159,9 +159,7 @@ void vgp_cond_init(pthread_cond_t *cv)
 	pthread_condattr_t ca;
 
 	pthread_condattr_init(&ca);
-#ifndef _WIN32
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-#endif
 	pthread_cond_init(cv, &ca);
 	pthread_condattr_destroy(&ca);
 }
@@ -172,12 +170,6 @@ int vgp_cond_timedwait_ns(pthread_cond_t *cv, pthread_mutex_t *m,
 	struct timespec ts;
 	uint64_t at = deadline_ns;
 
-#ifdef _WIN32
-	uint64_t now = vgp_now_ns();
-	clock_gettime(CLOCK_REALTIME, &ts);
-	at = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec +
-	     (deadline_ns > now ? deadline_ns - now : 0);
-#endif
 	ts.tv_sec = (time_t)(at / 1000000000u);
 	ts.tv_nsec = (long)(at % 1000000000u);
 	return pthread_cond_timedwait(cv, m, &ts);

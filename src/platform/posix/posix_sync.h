@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The os.h locks, events and clock on pthreads, shared by the user-space
- * platforms (QEMU and the device model).  An event may belong to an event
- * set: a platform that loses its device kills the set, which wakes every
- * waiter with VG_E_NODEV instead of letting it sleep out its timeout.
+ * The os.h locks, events and clock, shared by the user-space platforms
+ * (QEMU and the device model): on pthreads (posix_sync.c), and on Windows
+ * with what Windows itself offers (src/platform/win32/win_sync.c: an SRW
+ * lock, an auto-reset event object, the performance counter).  An event
+ * may belong to an event set: a platform that loses its device kills the
+ * set, which wakes every waiter with VG_E_NODEV instead of letting it
+ * sleep out its timeout.
  */
 #ifndef VIOGPU_POSIX_SYNC_H
 #define VIOGPU_POSIX_SYNC_H
@@ -15,6 +18,28 @@
 
 #include "viogpu/os.h"
 
+#ifdef _WIN32
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+
+struct vgp_event_set {
+	SRWLOCK lock;
+	struct vg_event *head; /* live events of the set */
+	atomic_bool dead;
+};
+
+struct vg_lock {
+	SRWLOCK l;
+};
+
+struct vg_event {
+	HANDLE h;		   /* an auto-reset event object */
+	struct vgp_event_set *set; /* NULL: none */
+	struct vg_event *prev, *next;
+};
+#else
 struct vgp_event_set {
 	pthread_mutex_t lock;
 	struct vg_event *head; /* live events of the set */
@@ -32,6 +57,7 @@ struct vg_event {
 	struct vgp_event_set *set; /* NULL: none */
 	struct vg_event *prev, *next;
 };
+#endif
 
 void vgp_event_set_init(struct vgp_event_set *set);
 void vgp_event_set_finish(struct vgp_event_set *set); /* set is empty */
@@ -54,10 +80,13 @@ vg_status vgp_event_wait(struct vg_os *os, struct vg_event *ev,
 uint64_t vgp_now_ns(void);
 
 /*
+ * For the device model's own threads, which stay on pthreads on both
+ * systems (the device is not the OS; winpthreads on Windows):
  * pthread_cond_timedwait until vgp_now_ns() reaches deadline_ns, for a cv
  * made with vgp_cond_init.  mingw's winpthreads refuses CLOCK_MONOTONIC
  * for condition variables and measures deadlines on the wall clock, so on
- * Windows the monotonic deadline becomes a wall-clock one here.
+ * Windows (src/platform/win32/win_cond.c) the monotonic deadline becomes
+ * a wall-clock one.
  */
 void vgp_cond_init(pthread_cond_t *cv);
 int vgp_cond_timedwait_ns(pthread_cond_t *cv, pthread_mutex_t *m,

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include "qemu_process.h"
 #include "qmp.h"
 #include "qtest.h"
+#include "vnc.h"
 
 #define DEFAULT_RAM_MIB 1024u
 #define MIN_RAM_MIB 16u
@@ -53,10 +55,16 @@ struct vg_qemu {
 	struct vgq_pci pci;
 	struct vgq_irq irq;
 	atomic_bool up;		     /* vg_qemu_create succeeded */
+	atomic_bool paused;	     /* vg_qemu_pause: BAR writes posted */
 	atomic_bool dead;	     /* QEMU is gone; everything fails NODEV */
 	atomic_long objects;	     /* live alloc() blocks, locks and events */
 	struct vgp_event_set events; /* killed when QEMU dies */
 	pthread_mutex_t dump_lock;
+	/* Display-change requests per head (cfg->vnc_heads), as a VNC
+	 * viewer makes them; vnc_lock serializes them. */
+	unsigned vnc_heads;
+	struct vgq_vnc *vnc[VG_QEMU_MAX_VNC];
+	pthread_mutex_t vnc_lock;
 };
 
 static struct vg_qemu *to_qemu(struct vg_os *os)
@@ -205,7 +213,12 @@ static void os_bar_write(struct vg_os *os, unsigned bar, uint64_t off,
 {
 	struct vg_qemu *q = to_qemu(os);
 
-	if (!atomic_load(&q->dead) && bar_access_ok(q, bar, off, width))
+	if (atomic_load(&q->dead) || !bar_access_ok(q, bar, off, width))
+		return;
+	if (atomic_load(&q->paused))
+		vgq_qtest_post_write(q->qt, q->pci.bar_base[bar] + off, width,
+				     val);
+	else
 		vgq_qtest_write(q->qt, q->pci.bar_base[bar] + off, width, val);
 }
 
@@ -345,6 +358,9 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 						  : DEFAULT_START_TIMEOUT_MS;
 	vgp_event_set_init(&q->events);
 	pthread_mutex_init(&q->dump_lock, NULL);
+	pthread_mutex_init(&q->vnc_lock, NULL);
+	q->vnc_heads = cfg->vnc_heads < VG_QEMU_MAX_VNC ? cfg->vnc_heads
+							: VG_QEMU_MAX_VNC;
 	vgq_irq_init(&q->irq, q->verbose);
 
 	struct vgq_proc_args args = {
@@ -354,6 +370,7 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 		.extra_args = cfg->extra_args,
 		.verbose = cfg->verbose,
 		.start_timeout_ms = start_ms,
+		.vnc_heads = q->vnc_heads,
 	};
 	st = vgq_proc_start(&q->proc, &args);
 	if (st)
@@ -397,6 +414,14 @@ vg_status vg_qemu_create(const struct vg_qemu_config *cfg, struct vg_qemu **out)
 	st = vgq_qmp_connect(&q->qmp, q->proc.qmp_path, start_ms, q->verbose);
 	if (st)
 		goto fail;
+	/* QMP answers once QEMU is initialized: the VNC sockets exist. */
+	for (unsigned h = 0; h < q->vnc_heads; h++) {
+		char path[VGQ_PATH_MAX];
+		vgq_proc_vnc_path(&q->proc, h, path, sizeof(path));
+		st = vgq_vnc_connect(&q->vnc[h], path, start_ms, q->verbose);
+		if (st)
+			goto fail;
+	}
 	vgq_proc_unlink_sockets(&q->proc);
 	vgq_log(q->verbose, VG_LOG_INFO,
 		"QEMU pid %ld up: %u MiB guest RAM, virtio-gpu at 00:%02x.0",
@@ -425,6 +450,10 @@ void vg_qemu_destroy(struct vg_qemu *q)
 		vgq_qmp_execute(q->qmp, "{\"execute\":\"quit\"}", 2000);
 	vgq_qmp_close(q->qmp);
 	q->qmp = NULL;
+	for (unsigned h = 0; h < q->vnc_heads; h++) {
+		vgq_vnc_close(q->vnc[h]);
+		q->vnc[h] = NULL;
+	}
 	if (q->qt) {
 		/* QEMU closes the socket on quit; the reader sees EOF. */
 		vgq_qtest_stop(q->qt);
@@ -442,6 +471,7 @@ void vg_qemu_destroy(struct vg_qemu *q)
 			"%ld allocations, locks or events were never freed",
 			live);
 	pthread_mutex_destroy(&q->dump_lock);
+	pthread_mutex_destroy(&q->vnc_lock);
 	vgp_event_set_finish(&q->events);
 	free(q);
 }
@@ -505,6 +535,44 @@ pid_t vg_qemu_pid(struct vg_qemu *q)
 vg_status vg_qemu_qtest(struct vg_qemu *q, const char *line, uint64_t *val)
 {
 	return vgq_qtest_cmd(q->qt, line, val);
+}
+
+vg_status vg_qemu_set_display(struct vg_qemu *q, unsigned head, bool enabled,
+			      uint32_t width, uint32_t height)
+{
+	if (head >= q->vnc_heads || !q->vnc[head])
+		return VG_E_UNSUPPORTED;
+	if (enabled && (!width || !height || width > 0xffff || height > 0xffff))
+		return VG_E_INVAL;
+	if (atomic_load(&q->dead))
+		return VG_E_NODEV;
+	pthread_mutex_lock(&q->vnc_lock);
+	vg_status st =
+		vgq_vnc_set_size(q->vnc[head], enabled ? (uint16_t)width : 0,
+				 enabled ? (uint16_t)height : 0);
+	pthread_mutex_unlock(&q->vnc_lock);
+	return st;
+}
+
+void vg_qemu_share_irq(struct vg_qemu *q)
+{
+	vgp_intx_share(&q->irq.intx);
+}
+
+vg_status vg_qemu_pause(struct vg_qemu *q, bool paused)
+{
+	if (atomic_load(&q->dead) || q->proc.pid <= 0)
+		return VG_E_NODEV;
+	/* Writes are posted from before the stop until after the resume:
+	 * a synchronous write must not be the one that meets the stop. */
+	if (paused)
+		atomic_store(&q->paused, true);
+	if (kill(-q->proc.pid, paused ? SIGSTOP : SIGCONT) != 0 &&
+	    kill(q->proc.pid, paused ? SIGSTOP : SIGCONT) != 0)
+		return VG_E_IO;
+	if (!paused)
+		atomic_store(&q->paused, false);
+	return VG_OK;
 }
 
 vg_status vg_qemu_power_cycle(struct vg_qemu *q, bool lose_state)

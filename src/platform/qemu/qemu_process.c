@@ -584,6 +584,13 @@ static int build_argv(const struct vgq_proc_args *a, struct vgq_proc *p,
 	argv[argc++] = "-device";
 	argv[argc++] = opt_printf(&o, &left, "virtio-gpu-pci,id=gpu0%s%s",
 				  *props ? "," : "", props);
+	for (unsigned h = 0; h < a->vnc_heads; h++) {
+		char path[VGQ_PATH_MAX];
+		vgq_proc_vnc_path(p, h, path, sizeof(path));
+		argv[argc++] = "-vnc";
+		argv[argc++] = opt_printf(
+			&o, &left, "unix:%s,display=gpu0,head=%u", path, h);
+	}
 	if (!o)
 		return -1;
 	if (args_copy) {
@@ -801,6 +808,7 @@ vg_status vgq_proc_start(struct vgq_proc *p, const struct vgq_proc_args *a)
 	p->slot = -1;
 	p->verbose = a->verbose;
 	p->start_timeout_ms = a->start_timeout_ms ? a->start_timeout_ms : 10000;
+	p->vnc_heads = a->vnc_heads;
 	pthread_mutex_init(&p->reap_lock, NULL);
 
 	char why[512];
@@ -879,8 +887,24 @@ void vgq_proc_unlink_shm(struct vgq_proc *p)
 	slot_publish(p);
 }
 
+void vgq_proc_vnc_path(const struct vgq_proc *p, unsigned head, char *buf,
+		       size_t n)
+{
+	snprintf(buf, n, "%.200s/vnc%u.sock", p->dir, head);
+}
+
+static void unlink_vnc(struct vgq_proc *p)
+{
+	for (unsigned h = 0; p->dir[0] && h < p->vnc_heads; h++) {
+		char path[VGQ_PATH_MAX];
+		vgq_proc_vnc_path(p, h, path, sizeof(path));
+		unlink(path);
+	}
+}
+
 void vgq_proc_unlink_sockets(struct vgq_proc *p)
 {
+	unlink_vnc(p);
 	if (p->qmp_path[0])
 		unlink(p->qmp_path);
 	p->qmp_path[0] = 0;
@@ -934,6 +958,7 @@ void vgq_proc_stop(struct vgq_proc *p, unsigned grace_ms)
 	remove_file(p->qtest_path);
 	remove_file(p->qmp_path);
 	remove_file(p->err_path);
+	unlink_vnc(p);
 	p->dump_path[0] = 0;
 	if (p->dir[0])
 		rmdir(p->dir);

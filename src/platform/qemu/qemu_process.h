@@ -25,6 +25,9 @@ struct vgq_proc_args {
 	const char *extra_args;	  /* NULL: $VIOGPU_QEMU_EXTRA_ARGS */
 	int verbose;
 	unsigned start_timeout_ms; /* QEMU must connect within this */
+	/* Heads 0..vnc_heads-1 each get a VNC server on a unix socket in
+	 * the temp dir (vgq_proc_vnc_path), for display-change requests. */
+	unsigned vnc_heads;
 };
 
 struct vgq_proc {
@@ -34,6 +37,7 @@ struct vgq_proc {
 	int qtest_fd; /* set by start: connected qtest socket */
 	int err_fd;   /* set by start: QEMU's stdout+stderr (unlinked) */
 	char dir[VGQ_PATH_MAX]; /* private temp dir */
+	unsigned vnc_heads;	/* VNC sockets in dir (vgq_proc_args) */
 	char qtest_path[VGQ_PATH_MAX];
 	char qmp_path[VGQ_PATH_MAX];
 	char err_path[VGQ_PATH_MAX];  /* err_fd's name until spawned */
@@ -61,6 +65,9 @@ vg_status vgq_proc_start(struct vgq_proc *p, const struct vgq_proc_args *a);
 void vgq_proc_clear_dump(struct vgq_proc *p);
 /* Unlinks the RAM file (call once QEMU has certainly mapped it). */
 void vgq_proc_unlink_shm(struct vgq_proc *p);
+/* The VNC socket of head (valid until vgq_proc_unlink_sockets). */
+void vgq_proc_vnc_path(const struct vgq_proc *p, unsigned head, char *buf,
+		       size_t n);
 /* Removes the QMP socket's name and the temp dir (call once connected), so
  * that not even a SIGKILL of this process leaves files behind. */
 void vgq_proc_unlink_sockets(struct vgq_proc *p);

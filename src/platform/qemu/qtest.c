@@ -32,6 +32,9 @@ struct vgq_qtest {
 	pthread_cond_t answered;
 	bool waiting;	/* a command awaits its answer */
 	bool have_resp; /* resp holds that answer */
+	/* Answers still due to posted writes; they come before any later
+	 * command's answer, so the reader drops that many first. */
+	unsigned posted;
 	char resp[RESP_MAX];
 
 	atomic_bool dead;
@@ -73,6 +76,14 @@ static void handle_line(struct vgq_qtest *qt, char *line)
 		return;
 	}
 	pthread_mutex_lock(&qt->lock);
+	if (qt->posted) {
+		qt->posted--;
+		pthread_mutex_unlock(&qt->lock);
+		if (strncmp(line, "OK", 2) != 0)
+			vgq_log(qt->verbose, VG_LOG_WARN,
+				"qtest: a posted write answered '%s'", line);
+		return;
+	}
 	if (qt->waiting && !qt->have_resp) {
 		snprintf(qt->resp, sizeof(qt->resp), "%.255s", line);
 		qt->have_resp = true;
@@ -330,6 +341,35 @@ vg_status vgq_qtest_write(struct vgq_qtest *qt, uint64_t addr, unsigned width,
 	snprintf(line, sizeof(line), "write%c 0x%" PRIx64 " 0x%" PRIx64, w,
 		 addr, val);
 	return vgq_qtest_cmd(qt, line, NULL);
+}
+
+vg_status vgq_qtest_post_write(struct vgq_qtest *qt, uint64_t addr,
+			       unsigned width, uint64_t val)
+{
+	char line[80];
+	char w = width_char(width);
+
+	if (!w)
+		return VG_E_INVAL;
+	int len =
+		snprintf(line, sizeof(line),
+			 "write%c 0x%" PRIx64 " 0x%" PRIx64 "\n", w, addr, val);
+	pthread_mutex_lock(&qt->cmd_lock);
+	if (atomic_load(&qt->dead)) {
+		pthread_mutex_unlock(&qt->cmd_lock);
+		return VG_E_NODEV;
+	}
+	/* Counted before it is sent: the answer may come at once. */
+	pthread_mutex_lock(&qt->lock);
+	qt->posted++;
+	pthread_mutex_unlock(&qt->lock);
+	bool sent = send_all(qt->fd, line, (size_t)len);
+	pthread_mutex_unlock(&qt->cmd_lock);
+	if (!sent) {
+		report_dead(qt, "write failed");
+		return VG_E_NODEV;
+	}
+	return VG_OK;
 }
 
 vg_status vgq_qtest_in(struct vgq_qtest *qt, uint16_t port, unsigned width,

@@ -48,6 +48,11 @@ vg_status vgq_qtest_cmd(struct vgq_qtest *qt, const char *line, uint64_t *val);
 /* Guest-physical memory/MMIO access; width 1, 2, 4 or 8. */
 vg_status vgq_qtest_read(struct vgq_qtest *qt, uint64_t addr, unsigned width,
 			 uint64_t *val);
+/* A posted write: sent in order with the other commands, but returns
+ * without waiting for QEMU's answer (the reader checks and drops it when
+ * it comes).  For a QEMU that is stopped (vg_qemu_pause). */
+vg_status vgq_qtest_post_write(struct vgq_qtest *qt, uint64_t addr,
+			       unsigned width, uint64_t val);
 vg_status vgq_qtest_write(struct vgq_qtest *qt, uint64_t addr, unsigned width,
 			  uint64_t val);
 /* I/O ports; width 1, 2 or 4. */

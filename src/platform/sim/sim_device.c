@@ -14,8 +14,8 @@
 
 static bool running(const struct vg_sim *s)
 {
-	return (s->status & VG_STATUS_DRIVER_OK) && !s->stalled && !s->broken &&
-	       !s->stop;
+	return (s->status & VG_STATUS_DRIVER_OK) && !s->stalled && !s->paused &&
+	       !s->broken && !s->stop;
 }
 
 void sim_device_raise_locked(struct vg_sim *s, uint8_t bits)

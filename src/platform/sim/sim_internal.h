@@ -135,6 +135,7 @@ struct vg_sim {
 	uint32_t events_read;
 	uint64_t generation; /* bumped by every reset */
 	bool stalled;	     /* stall fault: nothing moves until reset */
+	bool paused;	     /* vg_sim_pause: nothing moves until resumed */
 	bool broken;	     /* NEEDS_RESET set */
 
 	struct sim_resource *resources;

@@ -420,6 +420,23 @@ vg_status vg_sim_set_display(struct vg_sim *sim, unsigned head, bool enabled,
 	return VG_OK;
 }
 
+void vg_sim_pause(struct vg_sim *sim, bool paused)
+{
+	pthread_mutex_lock(&sim->lock);
+	sim->paused = paused;
+	/* A pause can stop a queue half done: a resumed device looks at
+	 * every ring again, as QEMU's continued main loop does. */
+	if (!paused)
+		sim->notify_pending = (1u << SIM_NUM_QUEUES) - 1;
+	sim_device_kick_locked(sim);
+	pthread_mutex_unlock(&sim->lock);
+}
+
+void vg_sim_share_irq(struct vg_sim *sim)
+{
+	vgp_intx_share(&sim->irq);
+}
+
 vg_status vg_sim_set_edid(struct vg_sim *sim, unsigned head,
 			  const uint8_t *bytes, uint32_t len)
 {
