@@ -17,6 +17,8 @@ struct vgp_client {
 	void *event_ctx;
 	vgp_present_fn on_present;
 	void *present_ctx;
+	vgp_display_fn on_display;
+	void *display_ctx;
 	/* One record, plus one byte to tell an oversized one. */
 	uint8_t buf[VGP_MAX_REPLY + 1];
 };
@@ -121,9 +123,22 @@ int vgp_client_dispatch_event(struct vgp_client *c,
 			memcpy(&ev, body, sizeof(ev));
 			c->on_present(c->present_ctx, &ev);
 		}
+	} else if (hdr->code == VGP_EVENT_DISPLAY) {
+		struct vgp_display_event ev;
+		if (len == sizeof(ev) && c->on_display) {
+			memcpy(&ev, body, sizeof(ev));
+			c->on_display(c->display_ctx, &ev);
+		}
 	}
 	/* Other event codes: a newer server's; skipped (protocol.h). */
 	return 1;
+}
+
+void vgp_client_set_display_handler(struct vgp_client *c, vgp_display_fn fn,
+				    void *ctx)
+{
+	c->on_display = fn;
+	c->display_ctx = ctx;
 }
 
 int vgp_client_send(struct vgp_client *c, uint32_t code, const void *body,

@@ -14,9 +14,10 @@ _viogpud()
 		_filedir
 		return
 		;;
-	--heads | --faults) return ;;
+	--heads | --faults | --follow-coalesce) return ;;
 	esac
 	COMPREPLY=($(compgen -W "--device --socket --heads --faults --verbose -v
-		--screendump-on-exit --help --version" -- "$cur"))
+		--screendump-on-exit --follow --follow-coalesce --help
+		--version" -- "$cur"))
 } &&
 	complete -F _viogpud viogpud

@@ -66,6 +66,7 @@ struct srv {
 	struct surface *surfaces;
 	struct surface *held[VGP_MAX_HEADS]; /* primary on each head */
 	uint64_t present_seq[VGP_MAX_HEADS]; /* front-buffer changes */
+	bool off[VGP_MAX_HEADS]; /* switched off by the resolution service */
 };
 
 static uint64_t random64(void)
@@ -157,15 +158,22 @@ static void copy_rect(uint32_t *dst, size_t dp, const uint32_t *src, size_t sp,
  * rows are copied into the head's framebuffer (guest memory the device
  * reads only on a transfer), then one present transfers and flushes
  * them, so the scanout changes from the old frame to the new in one
- * flush. */
+ * flush.  After a followed display change (viogpud --follow) the head's
+ * mode may differ from the surface's size: the overlap shows, top-left
+ * (protocol.h, VGP_EVENT_DISPLAY). */
 static enum vgp_status show_rect(struct srv *s, struct surface *sf, uint32_t x0,
 				 uint32_t y0, uint32_t x1, uint32_t y1)
 {
 	struct vg_fb *fb = vg_gpu_head_fb(s->gpu, (uint32_t)sf->head);
 
-	if (!fb || vg_fb_width(fb) != sf->shm.width ||
-	    vg_fb_height(fb) != sf->shm.height)
+	if (!fb)
 		return VGP_E_DEVICE;
+	if (x1 > vg_fb_width(fb))
+		x1 = vg_fb_width(fb);
+	if (y1 > vg_fb_height(fb))
+		y1 = vg_fb_height(fb);
+	if (x0 >= x1 || y0 >= y1)
+		return VGP_OK; /* all of it is outside the head's mode */
 	copy_rect(vg_fb_pixels(fb), vg_fb_stride(fb), sf->shm.pixels,
 		  sf->shm.pitch, x0, y0, x1, y1);
 	struct vg_rect r = {x0, y0, x1 - x0, y1 - y0};
@@ -238,7 +246,7 @@ static void heads_view(struct srv *s, struct vgp_heads_view *v)
 	v->count = num_heads(s);
 	for (uint32_t h = 0; h < v->count; h++) {
 		struct vg_fb *fb = vg_gpu_head_fb(s->gpu, h);
-		if (fb) {
+		if (fb && !s->off[h]) {
 			v->head[h].width = vg_fb_width(fb);
 			v->head[h].height = vg_fb_height(fb);
 		}
@@ -342,7 +350,7 @@ static enum vgp_status do_get_info(struct srv *s, struct reply *r)
 		hi->id = h;
 		if (vg_gpu_get_display(s->gpu, h, &d) == VG_OK)
 			hi->connected = d.enabled ? 1 : 0;
-		if (fb) {
+		if (fb && !s->off[h]) {
 			hi->width = vg_fb_width(fb);
 			hi->height = vg_fb_height(fb);
 		}
@@ -373,6 +381,7 @@ static enum vgp_status do_set_mode(struct srv *s, const struct vgp_set_mode *m)
 	if (vg_gpu_set_mode(s->gpu, m->head, m->width, m->height) != VG_OK)
 		return VGP_E_DEVICE;
 	post_present(s, m->head, 0, 0, m->width, m->height);
+	s->off[m->head] = false; /* the client's mode is on screen */
 	return VGP_OK;
 }
 
@@ -790,6 +799,14 @@ static void post_present(struct srv *s, uint32_t head, uint32_t x0, uint32_t y0,
 
 	if (head >= VGP_MAX_HEADS)
 		return;
+	/* A primary larger than the head (after a followed display change)
+	 * shows only its overlap; nothing outside it changed. */
+	if (x1 > hw)
+		x1 = hw;
+	if (y1 > hh)
+		y1 = hh;
+	if (x0 >= x1 || y0 >= y1)
+		return;
 	s->present_seq[head]++;
 	for (unsigned i = 0; i < SRV_MAX_CONNS; i++) {
 		struct conn *c = &s->conns[i];
@@ -813,4 +830,33 @@ static void post_present(struct srv *s, uint32_t head, uint32_t x0, uint32_t y0,
 				   sizeof(ev), -1) != 0)
 			conn_drop(s, c, "stopped reading its events: cut off");
 	}
+}
+
+void srv_post_display(struct srv *s, const struct vgp_display_event *ev)
+{
+	if (ev->head >= VGP_MAX_HEADS)
+		return;
+	for (unsigned i = 0; i < SRV_MAX_CONNS; i++) {
+		struct conn *c = &s->conns[i];
+		if (c->fd < 0 ||
+		    !(c->sub_mask[ev->head] & VGP_SUBSCRIBE_DISPLAY))
+			continue;
+		if (vgp_send_reply(c->fd, VGP_EVENT_DISPLAY, 0, VGP_OK, ev,
+				   sizeof(*ev), -1) != 0)
+			conn_drop(s, c, "stopped reading its events: cut off");
+	}
+}
+
+void srv_set_head_off(struct srv *s, uint32_t head, bool off)
+{
+	if (head < VGP_MAX_HEADS)
+		s->off[head] = off;
+}
+
+void srv_head_shown(struct srv *s, uint32_t head)
+{
+	struct vg_fb *fb = vg_gpu_head_fb(s->gpu, head);
+
+	if (head < VGP_MAX_HEADS && fb)
+		post_present(s, head, 0, 0, vg_fb_width(fb), vg_fb_height(fb));
 }

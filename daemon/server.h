@@ -50,5 +50,16 @@ void srv_service(struct srv *s, int fd, short revents);
  * clicks, later); a subscriber that does not read is cut off. */
 struct vgp_input_event;
 void srv_post_input(struct srv *s, const struct vgp_input_event *ev);
+/* Sends a display-change event to every connection subscribed to
+ * VGP_SUBSCRIBE_DISPLAY on ev->head; one that does not read is cut off. */
+struct vgp_display_event;
+void srv_post_display(struct srv *s, const struct vgp_display_event *ev);
+/* The resolution service switched head's scanout off (or on again): while
+ * off, GET_INFO says 0 x 0 and a new PRIMARY on it is refused, as for a
+ * head without a mode; surfaces already on it stay. */
+void srv_set_head_off(struct srv *s, uint32_t head, bool off);
+/* The resolution service gave head a new mode and picture: tells
+ * SUBSCRIBE_PRESENT's subscribers the whole head changed. */
+void srv_head_shown(struct srv *s, uint32_t head);
 
 #endif

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "activation.h"
+#include "follow.h"
 #include "image.h"
 #include "server.h"
 #include "viogpu/client.h"
@@ -42,6 +43,9 @@ struct opts {
 	const char *dump; /* --screendump-on-exit FILE (PNG of head 0) */
 	unsigned heads;
 	int verbose;
+	int follow;		   /* --follow */
+	const char *coalesce_text; /* --follow-coalesce, parsed into: */
+	struct follow_opts coalesce;
 };
 
 static void usage(FILE *f)
@@ -51,6 +55,7 @@ static void usage(FILE *f)
 		   "               [--heads N] [--faults SPEC] [--verbose]\n"
 		   "               [--screendump-on-exit FILE.png] "
 		   "[--version]\n"
+		   "               [--follow] [--follow-coalesce QUIET[,MAX]]\n"
 		   "Serves the viogpu protocol on PATH (default "
 		   "$XDG_RUNTIME_DIR/viogpu.sock,\n"
 		   "or /run/viogpu/viogpud.sock as root) until SIGTERM or "
@@ -58,6 +63,38 @@ static void usage(FILE *f)
 		   "Started with a socket handed over (systemd socket "
 		   "activation, LISTEN_FDS),\n"
 		   "serves that one instead; --socket is then refused.\n");
+	fprintf(f,
+		"\n"
+		"  --follow   the resolution service: when the host changes a "
+		"display (a VM\n"
+		"             window resized, a monitor plugged or unplugged), "
+		"give each head\n"
+		"             the host's preferred size, or switch it off.  A "
+		"primary surface\n"
+		"             a client holds stays its primary; its frames "
+		"show "
+		"top-left in\n"
+		"             the new mode until it creates one of the new "
+		"size.\n"
+		"  --follow-coalesce QUIET[,MAX]\n"
+		"             a storm of changes (a window being dragged) is "
+		"read and applied\n"
+		"             QUIET ms after the last change or MAX ms after "
+		"the first,\n"
+		"             whichever is first (default %u,%u).\n"
+		"Display changes are read level-triggered (the current state "
+		"after the\n"
+		"device's last notification; its event register is polled "
+		"every %u ms in\n"
+		"case an interrupt is lost) with or without --follow.  Clients "
+		"that\n"
+		"subscribe with VGP_SUBSCRIBE_DISPLAY (SUBSCRIBE_INPUT's mask) "
+		"get a\n"
+		"VGP_EVENT_DISPLAY per changed head: head, enabled, mode, the "
+		"host's\n"
+		"preferred size, and whether the mode followed it (never "
+		"without --follow).\n",
+		FOLLOW_QUIET_MS, FOLLOW_MAX_MS, FOLLOW_POLL_MS);
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -74,6 +111,11 @@ static int parse(int argc, char **argv, struct opts *o)
 		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
 			o->verbose++;
 			continue;
+		} else if (!strcmp(a, "--follow")) {
+			o->follow = 1;
+			continue;
+		} else if (!strcmp(a, "--follow-coalesce")) {
+			val = &o->coalesce_text;
 		} else if (!strcmp(a, "--device"))
 			val = &o->device;
 		else if (!strcmp(a, "--socket"))
@@ -208,10 +250,10 @@ static int dump_head0(struct vg_host *h, const char *path)
 	return rc ? -1 : 0;
 }
 
-static int serve(struct srv *s, int lfd, int sfd)
+static int serve(struct srv *s, int lfd, int sfd, struct follow *fol)
 {
 	int cfds[SRV_MAX_CONNS];
-	struct pollfd pfd[SRV_MAX_CONNS + 2];
+	struct pollfd pfd[SRV_MAX_CONNS + 3];
 
 	for (;;) {
 		unsigned n = srv_poll_fds(s, cfds);
@@ -220,7 +262,10 @@ static int serve(struct srv *s, int lfd, int sfd)
 		for (unsigned i = 0; i < n; i++)
 			pfd[2 + i] = (struct pollfd){.fd = cfds[i],
 						     .events = POLLIN};
-		if (poll(pfd, n + 2, -1) < 0) {
+		/* The display changes' eventfd goes last (follow.h). */
+		pfd[2 + n] =
+			(struct pollfd){.fd = follow_fd(fol), .events = POLLIN};
+		if (poll(pfd, n + 3, follow_timeout_ms(fol)) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "viogpud: poll: %s\n", strerror(errno));
@@ -239,18 +284,23 @@ static int serve(struct srv *s, int lfd, int sfd)
 					    pfd[2 + i].revents);
 		if (pfd[1].revents)
 			accept_clients(s, lfd);
+		follow_run(fol);
 	}
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = {0};
+	struct opts o = {.coalesce = {.quiet_ms = FOLLOW_QUIET_MS,
+				      .max_ms = FOLLOW_MAX_MS}};
 	char defpath[108], msg[256];
 	struct vg_host *host = NULL;
 	sigset_t sigs;
 	int rc = 1, lfd, sfd, handed;
 
 	if (parse(argc, argv, &o))
+		return 2;
+	if (o.coalesce_text &&
+	    follow_parse_coalesce(o.coalesce_text, &o.coalesce))
 		return 2;
 	/* Socket activation: systemd owns the socket and its file. */
 	handed = activation_listen_fd();
@@ -282,18 +332,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "viogpud: signalfd: %s\n", strerror(errno));
 		goto close_handed;
 	}
+	o.coalesce.apply = o.follow;
+	o.coalesce.poll_ms = FOLLOW_POLL_MS;
+	o.coalesce.verbose = o.verbose;
+	struct follow *fol = follow_create(&o.coalesce);
+	if (!fol)
+		goto close_sfd;
 	struct vg_host_request req = {
 		.device = o.device ? o.device : "qemu",
 		.faults = o.faults,
 		.heads = o.heads,
 		.verbose = o.verbose > 1 ? o.verbose - 1 : 0,
-		.frame_bytes = 1920ull * 1080 * 4,
+		/* Following the host may take a head to 4K. */
+		.frame_bytes = (o.follow ? 3840ull * 2160 : 1920ull * 1080) * 4,
+		.on_display_change = follow_notify,
+		.display_change_ctx = fol,
 	};
 	vg_host_result hr = vg_host_prepare(&req, &host, msg, sizeof(msg));
 	if (hr != VG_HOST_OK) {
 		fprintf(stderr, "viogpud: %s\n", msg);
 		rc = hr == VG_HOST_REFUSED ? 2 : 1;
-		goto close_sfd;
+		goto destroy_follow;
 	}
 	lfd = handed >= 0 ? handed : listen_on(o.socket);
 	if (lfd < 0)
@@ -312,11 +371,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "viogpud: out of memory\n");
 		goto close_listen;
 	}
-	fprintf(stderr, "viogpud: %s device, listening on %s\n",
+	follow_start(fol, vg_host_gpu(host), s);
+	fprintf(stderr, "viogpud: %s device, listening on %s%s\n",
 		vg_host_kind(host),
-		handed >= 0 ? "the socket handed over" : o.socket);
+		handed >= 0 ? "the socket handed over" : o.socket,
+		o.follow ? ", following the host's display changes" : "");
 	activation_ready();
-	rc = serve(s, lfd, sfd);
+	rc = serve(s, lfd, sfd, fol);
 	srv_destroy(s);
 	if (o.dump && dump_head0(host, o.dump))
 		rc = 1;
@@ -327,6 +388,8 @@ close_listen:
 	handed = -1; /* closed as lfd */
 close_host:
 	vg_host_close(host);
+destroy_follow:
+	follow_destroy(fol); /* after the gpu: it may notify until then */
 close_sfd:
 	close(sfd);
 close_handed:

@@ -118,6 +118,13 @@ static void serve_one(struct toy_server *s, const struct vgp_request *r)
 		if (vgp_send_reply(s->sock, VGP_EVENT_INPUT, 0, VGP_OK, &ev,
 				   sizeof(ev), -1))
 			abort();
+		/* and a display event to a display subscriber */
+		struct vgp_display_event dv = {
+			0, 1, 640, 480, 640, 480, VGP_DISPLAY_FOLLOWED, 0, 43};
+		if ((r->u.subscribe.mask & VGP_SUBSCRIBE_DISPLAY) &&
+		    vgp_send_reply(s->sock, VGP_EVENT_DISPLAY, 0, VGP_OK, &dv,
+				   sizeof(dv), -1))
+			abort();
 		reply(s, r, VGP_OK, NULL, 0, -1);
 		break;
 	}
@@ -200,6 +207,16 @@ static void on_event(void *ctx, const struct vgp_input_event *ev)
 	(void)ctx;
 	events_seen++;
 	last_event = *ev;
+}
+
+static int displays_seen;
+static struct vgp_display_event last_display;
+
+static void on_display(void *ctx, const struct vgp_display_event *ev)
+{
+	(void)ctx;
+	displays_seen++;
+	last_display = *ev;
 }
 
 static void test_round_trips(void **state)
@@ -289,6 +306,17 @@ static void test_round_trips(void **state)
 	assert_int_equal(got_pe.height, 6);
 	assert_int_equal(got_pe.seq, 9);
 	assert_int_equal(events_seen, 1); /* not an input event */
+	/* a display event too, to its own handler */
+	vgp_client_set_display_handler(c, on_display, NULL);
+	si.mask = VGP_SUBSCRIBE_ALL;
+	assert_int_equal(vgp_client_call(c, VGP_SUBSCRIBE_INPUT, &si,
+					 sizeof(si), -1, NULL, 0, NULL, NULL),
+			 VGP_OK);
+	assert_int_equal(events_seen, 2);
+	assert_int_equal(displays_seen, 1);
+	assert_int_equal(last_display.width, 640);
+	assert_int_equal(last_display.flags, VGP_DISPLAY_FOLLOWED);
+	assert_int_equal(last_display.time_ns, 43);
 
 	/* the decoder's refusals come back as statuses */
 	struct vgp_rect neg = {sr.handle, 0, 0, -1, 5, 0};

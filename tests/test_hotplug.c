@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 
 #include "viogpu/display.h"
 #include "viogpu/present.h"
@@ -193,6 +194,71 @@ static void test_event_storm_changes_nothing(void **state)
 	env_down(&e);
 }
 
+/* A change made while the driver reads the display state (its GET_EDID
+ * held 200 ms) must still be pending afterwards: the event is
+ * acknowledged before the reading, so only what the reading saw is
+ * acknowledged.  Every config interrupt is lost here, so the register is
+ * all that tells. */
+struct injector {
+	struct vg_sim *sim;
+	uint64_t base;
+	atomic_int injected;
+};
+
+static uint64_t sim_commands(struct vg_sim *sim)
+{
+	struct vg_sim_counters c;
+	vg_sim_get_counters(sim, &c);
+	return c.commands;
+}
+
+static void *inject_during_reading(void *arg)
+{
+	struct injector *in = arg;
+	/* GET_DISPLAY_INFO and GET_EDID executed; GET_EDID's completion
+	 * held 200 ms, so the driver is still reading. */
+	for (int i = 0; i < 5000 && sim_commands(in->sim) < in->base + 2; i++)
+		sleep_ms(1);
+	sleep_ms(20);
+	if (vg_sim_set_display(in->sim, 0, true, 1280, 720) != VG_OK)
+		abort();
+	atomic_store(&in->injected, 1);
+	return NULL;
+}
+
+static void test_change_during_the_reading_is_kept(void **state)
+{
+	(void)state;
+	struct env e = {0};
+	struct vg_sim_config cfg = {.lose_config_irq = true,
+				    .faults = "delay:type=GET_EDID@200"};
+	struct injector in = {0};
+	uint32_t changed = 0;
+	pthread_t th;
+
+	env_up(&e, &cfg, 2000);
+	assert_int_equal(vg_sim_set_display(e.sim, 0, true, 1600, 900), VG_OK);
+	assert_true(wait_change(&e));
+	in.sim = e.sim;
+	in.base = sim_commands(e.sim);
+	assert_int_equal(pthread_create(&th, NULL, inject_during_reading, &in),
+			 0);
+	assert_int_equal(vg_gpu_update_displays(e.gpu, &changed), VG_OK);
+	pthread_join(th, NULL);
+	assert_int_equal(atomic_load(&in.injected), 1);
+	assert_int_equal(changed, 1);
+	/* The second change was not acknowledged with the first. */
+	assert_true(vg_gpu_display_changed(e.gpu));
+	assert_int_equal(vg_gpu_update_displays(e.gpu, &changed), VG_OK);
+	assert_int_equal(changed, 1);
+	struct vg_display d;
+	assert_int_equal(vg_gpu_get_display(e.gpu, 0, &d), VG_OK);
+	assert_int_equal(d.rect.width, 1280);
+	assert_int_equal(d.rect.height, 720);
+	assert_false(vg_gpu_display_changed(e.gpu));
+	env_down(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_window_resize_is_followed),
 		cmocka_unit_test(test_plug_and_unplug_a_second_head),
 		cmocka_unit_test(test_event_storm_changes_nothing),
+		cmocka_unit_test(test_change_during_the_reading_is_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -248,6 +248,7 @@ static void test_unknown_codes(void **state)
 		0,
 		0xffffffffu,
 		VGP_EVENT_INPUT, /* server -> client only */
+		VGP_EVENT_DISPLAY,
 		VGP_CTL_CODE(VGP_DEVICE_TYPE, 0x803, 0, 0), /* other access */
 		VGP_CTL_CODE(VGP_DEVICE_TYPE, 0x803, 3, 2), /* other method */
 		VGP_CTL_CODE(0x23, 0x803, 0, 2),	    /* other device */
@@ -360,6 +361,9 @@ static void test_field_values(void **state)
 		{VGP_SUBSCRIBE_INPUT, 0, VGP_MAX_HEADS, VGP_E_OUT_OF_RANGE},
 		{VGP_SUBSCRIBE_INPUT, 4, VGP_INPUT_ALL + 1, VGP_E_BAD_REQUEST},
 		{VGP_SUBSCRIBE_INPUT, 4, 0, VGP_OK},
+		{VGP_SUBSCRIBE_INPUT, 4, VGP_SUBSCRIBE_DISPLAY, VGP_OK},
+		{VGP_SUBSCRIBE_INPUT, 4, VGP_SUBSCRIBE_ALL, VGP_OK},
+		{VGP_SUBSCRIBE_INPUT, 4, 1u << 30, VGP_E_BAD_REQUEST},
 		{VGP_CREATE_SURFACE, 8, 640, VGP_E_OUT_OF_RANGE}, /* 640x0 */
 		{VGP_CREATE_SURFACE, 16, 0, VGP_E_BAD_REQUEST},	  /* format */
 		{VGP_CREATE_SURFACE, 16, 3, VGP_E_BAD_REQUEST},

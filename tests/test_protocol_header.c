@@ -56,6 +56,33 @@ int main(void)
 		3,    0,    0,	  0,	4,    0,    0,	  0};
 	expect("BLIT body", &b, b_wire, sizeof(b_wire));
 
+	struct vgp_reply_hdr e = {VGP_EVENT_DISPLAY, 56, 0, VGP_OK};
+	static const unsigned char e_wire[16] = {
+		0x04, 0x3c, 0x22, 0x00, 56, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+	expect("display event header", &e, e_wire, sizeof(e_wire));
+
+	struct vgp_display_event d = {1,
+				      1,
+				      1600,
+				      900,
+				      1600,
+				      900,
+				      VGP_DISPLAY_FOLLOWED,
+				      0,
+				      0x0102030405060708ull};
+	static const unsigned char d_wire[40] = {
+		1,    0,    0,	  0,	1,    0,    0,	  0,	0x40, 0x06,
+		0,    0,    0x84, 0x03, 0,    0,    0x40, 0x06, 0,    0,
+		0x84, 0x03, 0,	  0,	1,    0,    0,	  0,	0,    0,
+		0,    0,    0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01};
+	expect("display event body", &d, d_wire, sizeof(d_wire));
+
+	struct vgp_subscribe_input si = {2, VGP_SUBSCRIBE_DISPLAY |
+						    VGP_INPUT_BUTTON};
+	static const unsigned char si_wire[8] = {2, 0, 0, 0, 1, 0, 0, 0x80};
+	expect("SUBSCRIBE_INPUT with the display bit", &si, si_wire,
+	       sizeof(si_wire));
+
 	if (failures)
 		return 1;
 	printf("protocol structs match their wire images\n");

@@ -101,10 +101,12 @@ start_view() {
 	vpid=$!
 	pids+=($vpid)
 	# Up, or gone (then at once, not after the deadline).
-	until_ok 20 bash -c "grep -q '^viogpu-view: head 0' '$tmp/view.out' ||
+	# 60 s: an ASan viewer's SDL start-up on a loaded 2-core machine.
+	until_ok 60 bash -c "grep -q '^viogpu-view: head 0' '$tmp/view.out' ||
 		! kill -0 $vpid 2>/dev/null"
 	grep -q "^viogpu-view: head 0" "$tmp/view.out" ||
-		fail "viewer not up"
+		fail "viewer not up ($(kill -0 $vpid 2>/dev/null && echo running ||
+			echo gone)): $(cat "$tmp/view.out")"
 	WIN=$(timeout 20 xdotool search --sync --onlyvisible \
 		--name '^viogpu-view: head 0' | head -1)
 	[ -n "$WIN" ] || fail "no viewer window"

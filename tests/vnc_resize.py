@@ -2,11 +2,11 @@
 """A minimal VNC (RFB 3.8) client that asks the server to resize the
 desktop, as a VNC viewer does when its window is resized.
 
-usage: vnc_resize.py HOST PORT WIDTH HEIGHT [WIDTH HEIGHT ...]
+usage: vnc_resize.py [--gap SECONDS] HOST PORT WIDTH HEIGHT [WIDTH HEIGHT ...]
 
 It announces the ExtendedDesktopSize pseudo-encoding, then sends one
-SetDesktopSize message per size (waiting for the server's answer in
-between). QEMU turns each into a UI-info change that virtio-gpu reports
+SetDesktopSize message per size, SECONDS apart (default 1; a small gap
+is a window being dragged). QEMU turns each into a UI-info change that virtio-gpu reports
 to the guest as VIRTIO_GPU_EVENT_DISPLAY."""
 import socket
 import struct
@@ -70,18 +70,23 @@ def set_desktop_size(s, w, h):
 
 
 def main():
-    if len(sys.argv) < 5 or len(sys.argv) % 2 == 0:
+    args = sys.argv[1:]
+    gap = 1.0
+    if len(args) >= 2 and args[0] == "--gap":
+        gap = float(args[1])
+        args = args[2:]
+    if len(args) < 4 or len(args) % 2 == 1:
         print(__doc__, file=sys.stderr)
         return 2
-    host, port = sys.argv[1], int(sys.argv[2])
-    sizes = [(int(sys.argv[i]), int(sys.argv[i + 1]))
-             for i in range(3, len(sys.argv), 2)]
+    host, port = args[0], int(args[1])
+    sizes = [(int(args[i]), int(args[i + 1]))
+             for i in range(2, len(args), 2)]
     s = connect(host, port)
     w, h = handshake(s)
     print("vnc: connected, desktop %dx%d" % (w, h), flush=True)
     set_encodings(s, [0, EXTENDED_DESKTOP_SIZE])
     for (nw, nh) in sizes:
-        time.sleep(1.0)
+        time.sleep(gap)
         set_desktop_size(s, nw, nh)
         print("vnc: asked for %dx%d" % (nw, nh), flush=True)
     time.sleep(1.0)

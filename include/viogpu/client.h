@@ -66,6 +66,11 @@ int vgp_client_recv(struct vgp_client *c, struct vgp_reply_hdr *hdr, void *body,
 typedef void (*vgp_event_fn)(void *ctx, const struct vgp_input_event *ev);
 void vgp_client_set_event_handler(struct vgp_client *c, vgp_event_fn fn,
 				  void *ctx);
+/* VGP_EVENT_DISPLAY records (SUBSCRIBE_INPUT with VGP_SUBSCRIBE_DISPLAY)
+ * that arrive while vgp_client_call waits go here (NULL: drop). */
+typedef void (*vgp_display_fn)(void *ctx, const struct vgp_display_event *ev);
+void vgp_client_set_display_handler(struct vgp_client *c, vgp_display_fn fn,
+				    void *ctx);
 
 /* VGP_EVENT_PRESENT records that arrive while vgp_client_call waits go
  * here (NULL: drop). */

@@ -59,7 +59,8 @@ vg_status vg_gpu_set_scanout(struct vg_gpu *gpu, uint32_t head,
  * event register (one register read), so a lost config interrupt does not
  * hide a change. */
 bool vg_gpu_display_changed(struct vg_gpu *gpu);
-/* Re-reads display info and every EDID, acknowledges the event, and sets
+/* Acknowledges the event, then re-reads display info and every EDID (a
+ * change made during the reading raises the event again), and sets
  * *changed to the mask of heads whose enabled state, preferred size or
  * EDID differ from before. */
 vg_status vg_gpu_update_displays(struct vg_gpu *gpu, uint32_t *changed);

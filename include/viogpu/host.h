@@ -84,6 +84,10 @@ struct vg_host_request {
 	 * (vg_host_set_display): qemu then serves every head over VNC on a
 	 * private socket and asks as a VNC viewer does. */
 	bool display_control;
+	/* vg_gpu_options.on_display_change and its ctx, handed to the
+	 * driver as they are (deferred context: gpu.h); NULL: none. */
+	void (*on_display_change)(void *display_change_ctx);
+	void *display_change_ctx;
 };
 
 /* Parses and validates req and checks it fits; nothing starts.  On

@@ -6,10 +6,12 @@
  * Transport: a Unix SOCK_SEQPACKET socket.  One datagram is one record:
  * a request (client -> server), a reply (server -> client, one per request,
  * in order) or an event (server -> client, unsolicited, after
- * SUBSCRIBE_INPUT or SUBSCRIBE_PRESENT; VGP_IS_EVENT tells one from a
- * reply, and a client skips event codes it does not know).  File descriptors
- * travel beside a record as SCM_RIGHTS ancillary data; which records carry one
- * is fixed by the record's code (below, "fd in" / "fd out").
+ * SUBSCRIBE_INPUT or SUBSCRIBE_PRESENT, and display changes after
+ * SUBSCRIBE_INPUT with VGP_SUBSCRIBE_DISPLAY; VGP_IS_EVENT tells one from
+ * a reply, and a client skips event codes it does not know).  File
+ * descriptors travel beside a record as SCM_RIGHTS ancillary data; which
+ * records carry one is fixed by the record's code (below, "fd in" / "fd
+ * out").
  *
  * Encoding: every field is a fixed-width little-endian integer; no
  * pointers, no bools, no implicit padding (every pad field is named and
@@ -20,8 +22,10 @@
  *
  * Versioning: every request header carries VGP_VERSION_MAJOR; the server
  * refuses any other major with VGP_E_VERSION_MISMATCH (the minor is
- * informational: a minor bump only adds request codes, and an older server
- * answers those with VGP_E_UNKNOWN_CODE).
+ * informational: a minor bump only adds request codes, event codes or
+ * subscription bits, and an older server answers those with
+ * VGP_E_UNKNOWN_CODE or VGP_E_BAD_REQUEST).  Minor 2 added
+ * VGP_EVENT_DISPLAY and VGP_SUBSCRIBE_DISPLAY.
  *
  * Request codes are IOCTL-style, built exactly like Windows' CTL_CODE, so
  * a code says by itself how its data moves (METHOD_*) and what it needs
@@ -42,7 +46,9 @@
 #endif
 
 #define VGP_VERSION_MAJOR 1u
-#define VGP_VERSION_MINOR 1u /* 1: POST_INPUT, SUBSCRIBE_PRESENT */
+/* Minor 1: POST_INPUT, SUBSCRIBE_PRESENT; 2: EVENT_DISPLAY,
+ * SUBSCRIBE_DISPLAY. */
+#define VGP_VERSION_MINOR 2u
 
 /* ---- IOCTL-style codes (Windows CTL_CODE, bit for bit) -------------------
  *   bits 31..16 device type, 15..14 required access, 13..2 function,
@@ -98,6 +104,7 @@ enum vgp_code {
 	/* Server -> client only, in an event record; never a request. */
 	VGP_EVENT_INPUT = VGP_CODE(0xf00, BUFFERED, ANY),
 	VGP_EVENT_PRESENT = VGP_CODE(0xf10, BUFFERED, ANY),
+	VGP_EVENT_DISPLAY = VGP_CODE(0xf01, BUFFERED, ANY), /* minor 2 */
 };
 /* Functions 0xf00..0xfff are events (server -> client), never requests. */
 #define VGP_IS_EVENT(code)                                                     \
@@ -159,7 +166,8 @@ struct vgp_req_hdr {
 
 /* Replies and events share this header.  A reply echoes the request's
  * code and serial (0 and 0 when the request was too short to have them);
- * an event has an event code (VGP_IS_EVENT), serial 0, status VGP_OK. */
+ * an event has an event code (VGP_IS_EVENT), serial 0, status VGP_OK.
+ * Events may arrive between a request and its reply. */
 struct vgp_reply_hdr {
 	uint32_t code;
 	uint32_t length; /* bytes of the whole record, header included */
@@ -324,11 +332,16 @@ struct vgp_buffer_reply {
 	uint64_t size;
 };
 
-/* SUBSCRIBE_INPUT: events of these kinds on this head (mask 0 stops). */
+/* SUBSCRIBE_INPUT: events of these kinds on this head (mask 0 stops; each
+ * request replaces the head's mask).  Input kinds grow from bit 0 up;
+ * other event classes take bits from 31 down. */
 #define VGP_INPUT_BUTTON (1u << 0)
 #define VGP_INPUT_MOTION (1u << 1)
 #define VGP_INPUT_KEY (1u << 2)
 #define VGP_INPUT_ALL 0x7u
+/* Display changes of this head: VGP_EVENT_DISPLAY records (below). */
+#define VGP_SUBSCRIBE_DISPLAY (1u << 31)
+#define VGP_SUBSCRIBE_ALL (VGP_INPUT_ALL | VGP_SUBSCRIBE_DISPLAY)
 struct vgp_subscribe_input {
 	uint32_t head;
 	uint32_t mask;
@@ -415,6 +428,53 @@ struct vgp_present_event {
 	uint64_t seq; /* counts the head's front-buffer changes, from 1 */
 };
 
+/*
+ * VGP_EVENT_DISPLAY: the host changed this head (a VM window resized, a
+ * monitor plugged or unplugged) and viogpud has read the new state.  The
+ * daemon reads the device's display state after the device's last
+ * notification, never counts them, and coalesces a storm (a window being
+ * dragged) into one reading: by default at most 500 ms after the first
+ * change, or 100 ms after the last one, whichever is first (viogpud
+ * --follow-coalesce).  One event per head whose state differs from the
+ * last one announced, so a storm gives few events and the last one
+ * always carries the final state.
+ *
+ * Under viogpud --follow the head has already been given the host's
+ * preferred size when the event is sent (flags has VGP_DISPLAY_FOLLOWED):
+ * width x height is then pref_width x pref_height, or 0 x 0 when the host
+ * disabled the head (its scanout is off; GET_INFO says 0 x 0 too and a new
+ * PRIMARY on it is refused, INVALID_VIDPN_SOURCEID, until the host enables
+ * it again or a client SET_MODEs it).  A PRIMARY surface held on the
+ * head is kept, handle and memfd unchanged, and stays the head's primary:
+ * its swaps show its pixels at the top-left of the new mode, clipped, the
+ * rest black, and what the head showed before the change is copied the
+ * same way so the screen does not go blank.  To fill the new size the
+ * client closes it and creates a new PRIMARY of size 0 x 0 (the head's
+ * mode).  Restoring a dead client's "previous content" happens only if
+ * the mode is still the one it was taken at.
+ *
+ * Without --follow the modes never change behind a client: the event
+ * still tells the host's preferred size (pref_*) while width x height
+ * stays the head's mode and VGP_DISPLAY_FOLLOWED is clear; a client may
+ * then SET_MODE itself (refused while a primary is held, as always).
+ */
+/* flags: the daemon follows the host (--follow) and the head has its
+ * preferred size (or is off); FAILED instead when it tried and the device
+ * refused (width x height is the old mode). */
+#define VGP_DISPLAY_FOLLOWED (1u << 0)
+#define VGP_DISPLAY_FAILED (1u << 1)
+struct vgp_display_event {
+	uint32_t head;
+	uint32_t enabled; /* 1: the host shows this head */
+	uint32_t width;	  /* the head's mode now; 0 x 0 when off */
+	uint32_t height;
+	uint32_t pref_width; /* the size the host asks for (0 x 0: none) */
+	uint32_t pref_height;
+	uint32_t flags;	  /* VGP_DISPLAY_* */
+	uint32_t pad;	  /* 0 */
+	uint64_t time_ns; /* CLOCK_MONOTONIC, when the state was read */
+};
+
 /* ---- the layout, pinned ----------------------------------------------- */
 #ifdef __cplusplus /* clients may be C++ */
 #define VGP_STATIC_ASSERT static_assert
@@ -471,6 +531,10 @@ VGP_ASSERT_SIZE(vgp_subscribe_present, 8);
 VGP_ASSERT_SIZE(vgp_present_event, 40);
 VGP_ASSERT_OFF(vgp_present_event, head_width, 24);
 VGP_ASSERT_OFF(vgp_present_event, seq, 32);
+VGP_ASSERT_SIZE(vgp_display_event, 40);
+VGP_ASSERT_OFF(vgp_display_event, pref_width, 16);
+VGP_ASSERT_OFF(vgp_display_event, flags, 24);
+VGP_ASSERT_OFF(vgp_display_event, time_ns, 32);
 VGP_STATIC_ASSERT(sizeof(struct vgp_reply_hdr) + sizeof(struct vgp_info) <=
 			  VGP_MAX_REPLY,
 		  "GET_INFO fits one reply");

@@ -76,12 +76,15 @@ vg_status vg_display_read_all(struct vg_gpu *gpu)
 
 vg_status vg_display_refresh(struct vg_gpu *gpu)
 {
-	vg_status st = vg_display_read_all(gpu);
-	/* Acknowledge the display event only after reading the new state. */
+	/* Acknowledge the display event before reading the state, never
+	 * after: a change the device makes while the reading runs then sets
+	 * the event again and is read next time, where acknowledging
+	 * afterwards would clear it unread (the register is the truth for
+	 * whoever polls it: display.h). */
 	vg_tp_dev_write32(&gpu->tp,
 			  offsetof(struct vg_gpu_config, events_clear),
 			  VG_EVENT_DISPLAY);
-	return st;
+	return vg_display_read_all(gpu);
 }
 
 vg_status vg_gpu_get_display(const struct vg_gpu *gpu, uint32_t head,

@@ -136,6 +136,8 @@ vg_host_result vg_host_start(struct vg_host *h, char *msg, size_t msg_len)
 		.cmd_timeout_ms = h->req.timeout_ms,
 		.auto_recover = h->req.auto_recover,
 		.host_mem_limit = h->max_hostmem,
+		.on_display_change = h->req.on_display_change,
+		.display_change_ctx = h->req.display_change_ctx,
 	};
 	vg_status st = vg_gpu_create(h->ops->os(h), &go, &h->gpu);
 	if (st != VG_OK) {

@@ -253,7 +253,7 @@ static enum vgp_status check_fixed(struct vgp_request *req)
 			return VGP_E_OUT_OF_RANGE;
 		return VGP_OK;
 	case VGP_SUBSCRIBE_INPUT:
-		if (req->u.subscribe.mask & ~VGP_INPUT_ALL)
+		if (req->u.subscribe.mask & ~VGP_SUBSCRIBE_ALL)
 			return VGP_E_BAD_REQUEST;
 		if (req->u.subscribe.head >= VGP_MAX_HEADS)
 			return VGP_E_OUT_OF_RANGE;
