@@ -161,9 +161,9 @@ case_exports() {
 		viogpu/protocol.h viogpu/client.h
 }
 
-# The README's example: the ```c block of "## Linking the library".
+# The README's example: the ```c block of its "Linking the library".
 readme_example() {
-	awk '/^## Linking the library/ {s = 1} s && /^```c$/ {p = 1; next}
+	awk '/^#+ Linking the library/ {s = 1} s && /^```c$/ {p = 1; next}
 	     p && /^```$/ {exit} p {print}' "$VG_SRC/README.md"
 }
 
