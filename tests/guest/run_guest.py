@@ -31,6 +31,9 @@ BOOTS = {
     "sixteen-heads": (16, "heads", 768, "msix"),
     # The same driver on the function's legacy line.
     "intx": (1, "bringup,dirty,reset", 512, "intx"),
+    # bench/guest (make bench-guest): the kernel's virtio-gpu, then ours
+    # through VFIO, on this one device; not in the default list.
+    "bench": (1, "", 1536, "msix"),
 }
 
 
@@ -80,7 +83,9 @@ def run_boot(name, args, results, log):
         "-kernel", os.path.join(args.guest_dir, "vmlinuz"),
         "-initrd", os.path.join(args.guest_dir, "initrd.cpio.gz"),
         "-append", "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 "
-        "viogpu.irq=%s viogpu.scenarios=%s" % (irq, scenarios),
+        "viogpu.irq=%s viogpu.scenarios=%s" % (irq, scenarios) +
+        (" viogpu.bench=%s" % (args.bench_args or "--rounds:3")
+         if name == "bench" else ""),
         # The IOMMU first: QEMU wants it before the devices behind it.
         # Interrupt remapping on, as on a real host: MSIs are isolated,
         # so type1 needs no allow_unsafe_interrupts.
@@ -131,6 +136,8 @@ def run_boot(name, args, results, log):
                     results.append(check_picture(qmp, work, words, args))
                     proc.stdin.write(("ACK %s\n" % words[1]).encode())
                     proc.stdin.flush()
+                elif words[0] == "GUEST-JSON":
+                    args.json_lines.append(line[len("GUEST-JSON "):])
                 elif words[0] == "GUEST-DONE":
                     done = True
                 elif words[0] == "GUEST-TIME":
@@ -177,7 +184,12 @@ def main():
     ap.add_argument("--log", default=None)
     ap.add_argument("--scenarios", default=None,
                     help="a,b,c instead of the boot's own list")
+    ap.add_argument("--bench-args", default=None,
+                    help="bench-guest's arguments, colons for spaces")
+    ap.add_argument("--json-out", default=None,
+                    help="where the guest's GUEST-JSON document goes")
     args = ap.parse_args()
+    args.json_lines = []
     # meson's timeout and ^C: unwind through run_boot's clean-up.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     results = []
@@ -188,6 +200,9 @@ def main():
                                "intx"]:
             print("boot %s ..." % b, flush=True)
             run_boot(b, args, results, log)
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            f.write("\n".join(args.json_lines) + "\n")
     failed = [r for r in results if not r[1]]
     for n, ok, detail in results:
         print("RESULT %s %s %s" % (n, "PASS" if ok else "FAIL", detail))
