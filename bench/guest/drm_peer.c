@@ -120,35 +120,40 @@ int drm_peer_open(struct drm_peer *p, const char *card, uint32_t w, uint32_t h,
 			break;
 		}
 
-	struct drm_mode_create_dumb cd = {.width = w, .height = h, .bpp = 32};
-	if ((r = xioctl(p->fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd)) < 0)
-		FAIL("CREATE_DUMB %ux%u: %s", w, h, strerror(-r));
-	p->handle = cd.handle;
-	p->pitch = cd.pitch;
-	p->size = cd.size;
 	p->width = w;
 	p->height = h;
+	for (unsigned b = 0; b < 2; b++) {
+		struct drm_mode_create_dumb cd = {
+			.width = w, .height = h, .bpp = 32};
+		if ((r = xioctl(p->fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd)) < 0)
+			FAIL("CREATE_DUMB %ux%u: %s", w, h, strerror(-r));
+		p->handle[b] = cd.handle;
+		p->pitch = cd.pitch;
+		p->size = cd.size;
 
-	struct drm_mode_fb_cmd2 fb = {
-		.width = w, .height = h, .pixel_format = DRM_FORMAT_XRGB8888};
-	fb.handles[0] = p->handle;
-	fb.pitches[0] = p->pitch;
-	if ((r = xioctl(p->fd, DRM_IOCTL_MODE_ADDFB2, &fb)) < 0)
-		FAIL("ADDFB2: %s", strerror(-r));
-	p->fb = fb.fb_id;
+		struct drm_mode_fb_cmd2 fb = {.width = w,
+					      .height = h,
+					      .pixel_format =
+						      DRM_FORMAT_XRGB8888};
+		fb.handles[0] = p->handle[b];
+		fb.pitches[0] = p->pitch;
+		if ((r = xioctl(p->fd, DRM_IOCTL_MODE_ADDFB2, &fb)) < 0)
+			FAIL("ADDFB2: %s", strerror(-r));
+		p->fb[b] = fb.fb_id;
 
-	struct drm_mode_map_dumb md = {.handle = p->handle};
-	if ((r = xioctl(p->fd, DRM_IOCTL_MODE_MAP_DUMB, &md)) < 0)
-		FAIL("MAP_DUMB: %s", strerror(-r));
-	void *map = mmap(NULL, p->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 p->fd, (off_t)md.offset);
-	if (map == MAP_FAILED)
-		FAIL("mmap dumb: %s", strerror(errno));
-	p->px = map;
-	memset(p->px, 0x40, p->size);
+		struct drm_mode_map_dumb md = {.handle = p->handle[b]};
+		if ((r = xioctl(p->fd, DRM_IOCTL_MODE_MAP_DUMB, &md)) < 0)
+			FAIL("MAP_DUMB: %s", strerror(-r));
+		void *map = mmap(NULL, p->size, PROT_READ | PROT_WRITE,
+				 MAP_SHARED, p->fd, (off_t)md.offset);
+		if (map == MAP_FAILED)
+			FAIL("mmap dumb: %s", strerror(errno));
+		p->px[b] = map;
+		memset(p->px[b], 0x40, p->size);
+	}
 
 	struct drm_mode_crtc sc = {.crtc_id = p->crtc,
-				   .fb_id = p->fb,
+				   .fb_id = p->fb[0],
 				   .set_connectors_ptr =
 					   (uintptr_t)&p->connector,
 				   .count_connectors = 1,
@@ -177,21 +182,57 @@ int drm_peer_dirty(struct drm_peer *p, const struct bg_damage *d)
 			(unsigned short)d->r[i].x, (unsigned short)d->r[i].y,
 			(unsigned short)(d->r[i].x + d->r[i].w),
 			(unsigned short)(d->r[i].y + d->r[i].h)};
-	struct drm_mode_fb_dirty_cmd dc = {.fb_id = p->fb,
+	struct drm_mode_fb_dirty_cmd dc = {.fb_id = p->fb[p->front],
 					   .num_clips = d->n,
 					   .clips_ptr = (uintptr_t)clips};
 	return xioctl(p->fd, DRM_IOCTL_MODE_DIRTYFB, &dc);
 }
 
+int drm_peer_flip(struct drm_peer *p)
+{
+	unsigned back = !p->front;
+	struct drm_mode_crtc_page_flip pf = {.crtc_id = p->crtc,
+					     .fb_id = p->fb[back],
+					     .flags = DRM_MODE_PAGE_FLIP_EVENT,
+					     .user_data = back};
+	int r = xioctl(p->fd, DRM_IOCTL_MODE_PAGE_FLIP, &pf);
+	if (r < 0)
+		return r;
+	/* The event arrives on the fd once the new buffer is shown. */
+	for (;;) {
+		char buf[256];
+		ssize_t n = read(p->fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < (ssize_t)sizeof(struct drm_event))
+			return n < 0 ? -errno : -EIO;
+		for (ssize_t at = 0;
+		     at + (ssize_t)sizeof(struct drm_event) <= n;) {
+			struct drm_event e;
+			memcpy(&e, buf + at, sizeof(e));
+			if (e.type == DRM_EVENT_FLIP_COMPLETE) {
+				p->front = back;
+				return 0;
+			}
+			if (e.length < sizeof(e))
+				return -EIO;
+			at += e.length;
+		}
+	}
+}
+
 void drm_peer_close(struct drm_peer *p)
 {
-	if (p->px)
-		munmap(p->px, p->size);
-	if (p->fb)
-		xioctl(p->fd, DRM_IOCTL_MODE_RMFB, &p->fb);
-	if (p->handle) {
-		struct drm_mode_destroy_dumb dd = {.handle = p->handle};
-		xioctl(p->fd, DRM_IOCTL_MODE_DESTROY_DUMB, &dd);
+	for (int b = 1; b >= 0; b--) {
+		if (p->px[b])
+			munmap(p->px[b], p->size);
+		if (p->fb[b])
+			xioctl(p->fd, DRM_IOCTL_MODE_RMFB, &p->fb[b]);
+		if (p->handle[b]) {
+			struct drm_mode_destroy_dumb dd = {
+				.handle = p->handle[b]};
+			xioctl(p->fd, DRM_IOCTL_MODE_DESTROY_DUMB, &dd);
+		}
 	}
 	if (p->fd > 0)
 		close(p->fd);
