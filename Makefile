@@ -189,3 +189,17 @@ guest: build
 	ninja -C $(BUILD) tests/guest/guest_check
 	python3 tests/guest/run_guest.py --guest-dir build-guest \
 		--check $(BUILD)/tests/guest/guest_check
+
+# bench/guest (README "The guest lane"): the kernel's virtio-gpu DRM
+# driver and ours on the same device in one TCG guest boot; the JSON is
+# also left in build-guest/bench-guest.json.  BENCH_GUEST_ARGS: the
+# program's arguments with colons for spaces.
+BENCH_GUEST_ARGS ?= --rounds:5:--seconds-per-round:0.5
+.PHONY: bench-guest
+bench-guest: deps
+	scripts/guest-build.sh
+	python3 tests/guest/run_guest.py --guest-dir build-guest --boot bench \
+		--bench-args="$(BENCH_GUEST_ARGS)" --deadline 900 \
+		--json-out build-guest/bench-guest.json \
+		--log build-guest/bench-serial.log
+	cat build-guest/bench-guest.json

@@ -12,6 +12,8 @@ PKGS="$PKGS wixl msitools"
 # make deb and the deb suite (issue 13): the package build, lintian, the
 # throwaway Debian root.
 PKGS="$PKGS build-essential dpkg-dev debhelper lintian mmdebstrap"
+# bench-guest (make bench-guest): libdrm's copy of the DRM uapi headers.
+PKGS="$PKGS libdrm-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
