@@ -25,109 +25,42 @@
 #include <string.h>
 
 #include "bench_util.h"
+#include "damage.h"
 #include "viogpu/display.h"
 #include "viogpu/host.h"
 #include "viogpu/present.h"
 #include "viogpu/surface.h"
 
-enum pattern { P_SCATTERED, P_SCROLL, P_LARGE, P_COUNT };
 enum strategy { S_PER_RECT, S_BBOX, S_FULL, S_COUNT };
 
-static const char *const pattern_name[P_COUNT] = {"scattered", "scroll",
-						  "large"};
+/* Of damage.h's sequences: two small rectangles far apart, a scrolling
+ * window, one large rectangle. */
+static const enum bg_pattern patterns[] = {BG_SCATTERED, BG_SCROLL, BG_LARGE};
 static const char *const strategy_name[S_COUNT] = {"per_rect", "bbox", "full"};
 
-/* The damage of one pattern: the same rectangles every frame. */
-struct damage {
-	struct vg_rect r[2];
-	unsigned n;
-};
-
-static struct damage damage_of(enum pattern p, uint32_t w, uint32_t h)
+static struct vg_rect to_vg(struct bg_rect r)
 {
-	struct damage d = {.n = 1};
-	switch (p) {
-	case P_SCATTERED:
-		d.r[0] = (struct vg_rect){w / 20, h / 20, 2, 20};
-		d.r[1] = (struct vg_rect){w - w / 20 - 120, h - h / 20 - 30,
-					  120, 30};
-		d.n = 2;
-		break;
-	case P_SCROLL:
-		d.r[0] = (struct vg_rect){w / 5, h / 5, w * 3 / 5, h * 3 / 5};
-		break;
-	default:
-		d.r[0] = (struct vg_rect){w / 10, h / 10, w * 8 / 10,
-					  h * 8 / 10};
-		break;
-	}
-	return d;
-}
-
-static struct vg_rect bbox_of(const struct damage *d)
-{
-	uint32_t x0 = d->r[0].x, y0 = d->r[0].y;
-	uint32_t x1 = x0 + d->r[0].width, y1 = y0 + d->r[0].height;
-	for (unsigned i = 1; i < d->n; i++) {
-		const struct vg_rect *r = &d->r[i];
-		x0 = r->x < x0 ? r->x : x0;
-		y0 = r->y < y0 ? r->y : y0;
-		x1 = r->x + r->width > x1 ? r->x + r->width : x1;
-		y1 = r->y + r->height > y1 ? r->y + r->height : y1;
-	}
-	return (struct vg_rect){x0, y0, x1 - x0, y1 - y0};
-}
-
-static uint64_t area(const struct vg_rect *r)
-{
-	return (uint64_t)r->width * r->height;
-}
-
-static void fill(uint32_t *px, uint32_t stride, const struct vg_rect *r,
-		 uint32_t v)
-{
-	for (uint32_t y = r->y; y < r->y + r->height; y++)
-		for (uint32_t x = r->x; x < r->x + r->width; x++)
-			px[(size_t)y * stride + x] = v + x;
-}
-
-/* Frame `frame` of pattern p: rewrites the damaged pixels only. */
-static void draw(enum pattern p, const struct damage *d, uint32_t *px,
-		 uint32_t stride, uint32_t frame)
-{
-	if (p == P_SCATTERED) {
-		/* The caret blinks; the clock's digits change. */
-		fill(px, stride, &d->r[0], (frame & 1) ? 0xffffffu : 0);
-		fill(px, stride, &d->r[1], frame * 0x010101u);
-	} else if (p == P_SCROLL) {
-		const struct vg_rect *r = &d->r[0];
-		uint32_t step = 20;
-		for (uint32_t y = r->y; y + step < r->y + r->height; y++)
-			memmove(&px[(size_t)y * stride + r->x],
-				&px[(size_t)(y + step) * stride + r->x],
-				(size_t)r->width * 4);
-		struct vg_rect fresh = {r->x, r->y + r->height - step, r->width,
-					step};
-		fill(px, stride, &fresh, frame * 0x030201u);
-	} else {
-		fill(px, stride, &d->r[0], frame * 0x010203u);
-	}
+	return (struct vg_rect){r.x, r.y, r.w, r.h};
 }
 
 /* Frames per second of one round of about `secs`; frames start at 0 so
  * every strategy presents the same sequence. */
-static double run_round(enum pattern p, enum strategy s, const struct damage *d,
-			struct vg_gpu *gpu, struct vg_fb *fb, uint32_t stride,
-			double secs, int *err)
+static double run_round(enum bg_pattern p, enum strategy s,
+			const struct bg_damage *d, struct vg_gpu *gpu,
+			struct vg_fb *fb, uint32_t stride, double secs,
+			int *err)
 {
-	struct vg_rect box = bbox_of(d);
+	struct vg_rect box = to_vg(bg_bbox(d));
+	struct vg_rect rects[2];
+	for (unsigned i = 0; i < d->n; i++)
+		rects[i] = to_vg(d->r[i]);
 	double t0 = bench_now_s(), t;
 	uint32_t frames = 0;
 	do {
-		draw(p, d, vg_fb_pixels(fb), stride, frames);
+		bg_draw(p, d, vg_fb_pixels(fb), stride, frames);
 		vg_status st;
 		if (s == S_PER_RECT)
-			st = vg_gpu_present(gpu, fb, d->r, d->n);
+			st = vg_gpu_present(gpu, fb, rects, d->n);
 		else if (s == S_BBOX)
 			st = vg_gpu_present(gpu, fb, &box, 1);
 		else
@@ -208,24 +141,25 @@ int main(int argc, char **argv)
 			break;
 		}
 		memset(vg_fb_pixels(fb), 0x40, (size_t)vg_fb_stride(fb) * h);
-		for (int p = 0; p < P_COUNT && !err; p++) {
-			struct damage d = damage_of((enum pattern)p, w, h);
-			struct vg_rect box = bbox_of(&d);
-			uint64_t bytes[S_COUNT] = {0, area(&box) * 4,
+		for (size_t pi = 0;
+		     pi < sizeof(patterns) / sizeof(patterns[0]) && !err;
+		     pi++) {
+			enum bg_pattern p = patterns[pi];
+			struct bg_damage d = bg_damage_of(p, w, h);
+			uint64_t bytes[S_COUNT] = {bg_bytes(&d),
+						   bg_bbox_bytes(&d),
 						   (uint64_t)w * h * 4};
-			for (unsigned i = 0; i < d.n; i++)
-				bytes[S_PER_RECT] += area(&d.r[i]) * 4;
 			double *r[S_COUNT];
 			for (int s = 0; s < S_COUNT; s++)
 				r[s] = calloc((size_t)rounds, sizeof(double));
 			for (int i = 0; i < rounds && !err; i++) {
 				fprintf(stderr, "bench: %ux%u %s round %d/%d\n",
-					w, h, pattern_name[p], i + 1, rounds);
+					w, h, bg_pattern_name[p], i + 1,
+					rounds);
 				for (int s = 0; s < S_COUNT && !err; s++)
 					r[s][i] = run_round(
-						(enum pattern)p,
-						(enum strategy)s, &d, gpu, fb,
-						vg_fb_stride(fb) / 4, secs,
+						p, (enum strategy)s, &d, gpu,
+						fb, vg_fb_stride(fb) / 4, secs,
 						&err);
 			}
 			if (!err) {
@@ -234,8 +168,8 @@ int main(int argc, char **argv)
 					fps[s] = bench_median(r[s], rounds);
 				printf("%s\n    {\"mode\": \"%ux%u\", "
 				       "\"pattern\": \"%s\", \"rects\": %u,",
-				       first ? "" : ",", w, h, pattern_name[p],
-				       d.n);
+				       first ? "" : ",", w, h,
+				       bg_pattern_name[p], d.n);
 				for (int s = 0; s < S_COUNT; s++)
 					printf("\n     \"%s\": {\"fps\": %.2f, "
 					       "\"bytes_per_frame\": %llu},",

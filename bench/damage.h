@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The damage sequences bench-guest plays through both drivers: the same
+ * The damage sequences of the present benchmarks: bench-guest plays them
+ * through the kernel's driver and ours, bench-present-strategies sends
+ * them per rectangle, as a bounding box and as full frames.  The same
  * pixels written and the same rectangles declared every frame, whoever
  * carries them to the device.
  *   full       the whole frame rewritten
@@ -10,14 +12,22 @@
  *   scroll     a window of 60% x 60% whose contents move up 20 px (a
  *              memmove in the frame, as 2D virtio-gpu has no copy) plus a
  *              fresh 20 px strip: one rectangle, the window
+ *   large      one 80% x 80% rectangle (where the strategies should tie)
  * Threading: none; pure functions over the caller's pixels.
  */
-#ifndef VG_BENCH_GUEST_DAMAGE_H
-#define VG_BENCH_GUEST_DAMAGE_H
+#ifndef VG_BENCH_DAMAGE_H
+#define VG_BENCH_DAMAGE_H
 
 #include <stdint.h>
 
-enum bg_pattern { BG_FULL, BG_SMALL, BG_SCATTERED, BG_SCROLL, BG_PATTERNS };
+enum bg_pattern {
+	BG_FULL,
+	BG_SMALL,
+	BG_SCATTERED,
+	BG_SCROLL,
+	BG_LARGE,
+	BG_PATTERNS
+};
 
 extern const char *const bg_pattern_name[BG_PATTERNS];
 
@@ -37,7 +47,8 @@ void bg_draw(enum bg_pattern p, const struct bg_damage *d, uint32_t *px,
 	     uint32_t stride, uint32_t frame);
 /* Sum of the rectangles' areas x 4 bytes. */
 uint64_t bg_bytes(const struct bg_damage *d);
-/* Their bounding box's area x 4 bytes. */
+/* The rectangles' bounding box, and its area x 4 bytes. */
+struct bg_rect bg_bbox(const struct bg_damage *d);
 uint64_t bg_bbox_bytes(const struct bg_damage *d);
 
 #endif

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* The damage sequences of bench-guest (damage.h). */
+/* The damage sequences of the present benchmarks (damage.h). */
 #include "damage.h"
 
 #include <string.h>
 
 const char *const bg_pattern_name[BG_PATTERNS] = {"full", "small", "scattered",
-						  "scroll"};
+						  "scroll", "large"};
 
 struct bg_damage bg_damage_of(enum bg_pattern p, uint32_t w, uint32_t h)
 {
@@ -23,8 +23,12 @@ struct bg_damage bg_damage_of(enum bg_pattern p, uint32_t w, uint32_t h)
 					  120, 30};
 		d.n = 2;
 		break;
-	default:
+	case BG_SCROLL:
 		d.r[0] = (struct bg_rect){w / 5, h / 5, w * 3 / 5, h * 3 / 5};
+		break;
+	default:
+		d.r[0] = (struct bg_rect){w / 10, h / 10, w * 8 / 10,
+					  h * 8 / 10};
 		break;
 	}
 	return d;
@@ -67,7 +71,7 @@ uint64_t bg_bytes(const struct bg_damage *d)
 	return b;
 }
 
-uint64_t bg_bbox_bytes(const struct bg_damage *d)
+struct bg_rect bg_bbox(const struct bg_damage *d)
 {
 	uint32_t x0 = d->r[0].x, y0 = d->r[0].y;
 	uint32_t x1 = x0 + d->r[0].w, y1 = y0 + d->r[0].h;
@@ -78,5 +82,11 @@ uint64_t bg_bbox_bytes(const struct bg_damage *d)
 		x1 = r->x + r->w > x1 ? r->x + r->w : x1;
 		y1 = r->y + r->h > y1 ? r->y + r->h : y1;
 	}
-	return (uint64_t)(x1 - x0) * (y1 - y0) * 4;
+	return (struct bg_rect){x0, y0, x1 - x0, y1 - y0};
+}
+
+uint64_t bg_bbox_bytes(const struct bg_damage *d)
+{
+	struct bg_rect b = bg_bbox(d);
+	return (uint64_t)b.w * b.h * 4;
 }
