@@ -270,8 +270,9 @@ static void print_json(const uint32_t (*modes)[2], int nmodes, int rounds,
 			       (unsigned long long)bg_bbox_bytes(&d),
 			       flip_fps[m][p], (unsigned long long)w * h * 4,
 			       k > 0 ? o / k : 0.0,
-			       m == nmodes - 1 && p == BG_PATTERNS - 1 ? ""
-								       : ",");
+			       m == nmodes - 1 && p == GUEST_PATTERNS - 1
+				       ? ""
+				       : ",");
 		}
 	printf("%s ]}\n", pre);
 }
