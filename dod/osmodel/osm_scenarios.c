@@ -851,6 +851,27 @@ struct refusals {
 	unsigned refused, tried;
 };
 
+/* One round of calls made while a slow call held its level: nt[i] is
+ * r[i]'s answer. */
+static void tally_refusals(struct refusals *r, const vg_ntstatus *nt, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		r[i].tried++;
+		r[i].refused += nt[i] == VG_NT_INVALID_DEVICE_STATE;
+	}
+}
+
+/* Each call must have been refused at least once during `during`. */
+static void check_refusals(struct osm *m, const struct refusals *r, size_t n,
+			   const char *during)
+{
+	for (size_t i = 0; i < n; i++)
+		osm_check(m, r[i].refused > 0,
+			  "%s during %s: refused %u of %u (level violation "
+			  "logged)",
+			  r[i].ddi, during, r[i].refused, r[i].tried);
+}
+
 static void sc_break_levels(struct osm *m)
 {
 	if (!osm_pnp_start(m))
@@ -887,21 +908,14 @@ static void sc_break_levels(struct osm *m)
 					  m->dod, VG_DOD_POWER_ADAPTER,
 					  VG_POWER_D0, VG_POWER_SLEEP),
 		};
-		for (int i = 0; i < 4; i++) {
-			r1[i].tried++;
-			r1[i].refused += nt[i] == VG_NT_INVALID_DEVICE_STATE;
-		}
+		tally_refusals(r1, nt, 4);
 		osm_sleep_ms(20);
 	}
 	pthread_join(t, NULL);
 	osm_check(m, c.nt == VG_NT_SUCCESS && c.pause_st == VG_OK,
 		  "the slow present itself completed (stall: %s)",
 		  vg_status_str(c.pause_st));
-	for (int i = 0; i < 4; i++)
-		osm_check(m, r1[i].refused > 0,
-			  "%s during a PresentDisplayOnly: refused %u of %u "
-			  "(level violation logged)",
-			  r1[i].ddi, r1[i].refused, r1[i].tried);
+	check_refusals(m, r1, 4, "a PresentDisplayOnly");
 
 	/* 2: lower levels while a third-level call (SetPowerState of a
 	 * child, which re-presents the head) is in flight. */
@@ -930,21 +944,14 @@ static void sc_break_levels(struct osm *m)
 			vg_dod_start_device(m->dod, NULL, NULL),
 			vg_dod_is_supported_vidpn(m->dod, &p, 1, &sup),
 		};
-		for (int i = 0; i < 6; i++) {
-			r2[i].tried++;
-			r2[i].refused += nt[i] == VG_NT_INVALID_DEVICE_STATE;
-		}
+		tally_refusals(r2, nt, 6);
 		osm_sleep_ms(20);
 	}
 	pthread_join(t, NULL);
 	osm_check(m, c.nt == VG_NT_SUCCESS && c.pause_st == VG_OK,
 		  "the slow SetPowerState itself completed (stall: %s)",
 		  vg_status_str(c.pause_st));
-	for (int i = 0; i < 6; i++)
-		osm_check(m, r2[i].refused > 0,
-			  "%s during SetPowerState: refused %u of %u (level "
-			  "violation logged)",
-			  r2[i].ddi, r2[i].refused, r2[i].tried);
+	check_refusals(m, r2, 6, "SetPowerState");
 
 	m->break_levels = false;
 	struct vg_dod_counters dc;
